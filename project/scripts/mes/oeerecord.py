@@ -12,8 +12,9 @@ first state seen afterwards (startup reconciliation or the initial tag change) r
 device still reports the same code and the tag's timestamp is not after the shutdown - the state
 never changed, so the run is continuous and a restart changes no figure. If the state changed while
 the gateway was down at a known instant, the time between shutdown and that instant is ``unknown``
-and the new state starts at that instant; without a usable reading the new interval is
-``unknown`` from now.
+and the new state starts at that instant. Until a Good reading arrives no interval is opened, and
+the time-bucket computation counts the gap as ``unknown`` (never lost). While running, a State
+reading with bad quality opens an ``unknown`` interval like any other state change.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -174,8 +175,10 @@ def reconcile(machine_id, code, good, stamp_ms, now, tx):
     rows = query("SELECT * FROM oee_state_intervals WHERE machine_id = ? "
                  "ORDER BY start_ms DESC, id DESC LIMIT 1", [machine_id], tx)
     last = rows[0] if rows else None
+    if not good or code is None:
+        return None
     category = _classify(m, code, good, tx)
-    if last is not None and last["closed_by"] == "shutdown" and good and code is not None:
+    if last is not None and last["closed_by"] == "shutdown":
         if last["state_code"] == int(code) and stamp_ms <= last["end_ms"]:
             update("UPDATE oee_state_intervals SET end_ms = NULL, closed_by = NULL WHERE id = ?",
                    [last["id"]], tx)
@@ -188,9 +191,7 @@ def reconcile(machine_id, code, good, stamp_ms, now, tx):
             _close(open_interval(machine_id, tx), start, "change", tx)
         _open(m, int(code), category, True, _read_fault(m), start, tx)
         return open_interval(machine_id, tx)
-    start = now if last is None or last["end_ms"] is None else last["end_ms"]
-    _open(m, None if code is None else int(code), category, good, _read_fault(m) if good else None,
-          start, tx)
+    _open(m, int(code), category, True, _read_fault(m), now, tx)
     return open_interval(machine_id, tx)
 
 
@@ -203,7 +204,7 @@ def on_state(machine_id, code, good, stamp_ms=None):
         before = open_interval(machine_id, tx)
         current = reconcile(machine_id, code, good, stamp_ms, now, tx)
         if before is None:
-            return True
+            return current is not None
         m = machine(machine_id, tx)
         category = _classify(m, code, good, tx)
         same_code = (code is None and current["state_code"] is None) or (
