@@ -1,0 +1,60 @@
+"""OEE scenarios with exact timelines; the numbers are computed by hand in each scenario's docstring."""
+from __future__ import absolute_import, division, print_function
+
+import pytest
+
+from tests.scenarios import oee_shift
+
+MIN = 60000
+
+
+@pytest.fixture
+def gw(tmp_path):
+    try:
+        from harness import Gateway  # noqa: F401
+    except ImportError:
+        from tests.oee_standin import StandInGateway
+        gateway = StandInGateway(str(tmp_path / "genba.db"))
+        yield gateway
+        return
+    gateway = Gateway(project="project", clock="virtual", start="2026-01-05T06:00:00",
+                      databases={"genba": "sqlite:///" + str(tmp_path / "genba.db")},
+                      default_database="genba")
+    yield gateway
+    gateway.shutdown()
+
+
+def test_early_shift_with_every_loss_gives_the_hand_computed_oee(gw):
+    r = oee_shift.run(gw)
+    assert r["buckets"] == {"running": 379 * MIN, "short_stop": 1 * MIN, "unplanned": 30 * MIN,
+                            "break": 30 * MIN, "changeover": 30 * MIN, "starved": 10 * MIN}
+    assert (r["APT"], r["ADET"], r["ADOT"], r["AUST"], r["PDOT"], r["PBT"]) == (
+        380 * MIN, 30 * MIN, 10 * MIN, 30 * MIN, 30 * MIN, 450 * MIN)
+    assert (r["PQ"], r["SQ"], r["RQ"], r["GQ"]) == (70000, 700, 0, 69300)
+    assert r["A"] == pytest.approx(380 / 450, abs=1e-12)
+    assert r["P"] == pytest.approx(350 / 380, abs=1e-12)
+    assert r["Q"] == 0.99
+    assert r["OEE"] == pytest.approx(0.77, abs=1e-12)
+    assert r["pareto"] == [["changeover", 30 * MIN, 1], ["jam", 20 * MIN, 1],
+                           ["electrical", 10 * MIN, 1], ["starved", 10 * MIN, 1],
+                           ["unassigned", 1 * MIN, 1]]
+    assert (r["MTTR_s"], r["MTBF_s"]) == (1200.0, 11400.0)
+    assert r["performance_over_100"] is False
+
+
+def test_live_tags_show_the_shift_figures(gw):
+    r = oee_shift.run(gw)
+    t = r["tags"]
+    assert t["OEE"] == pytest.approx(0.77, abs=1e-12)
+    assert (t["Good"], t["Total"], t["Scrap"], t["State"], t["Category"]) == (
+        69300, 70000, 700, 1, "running")
+    assert t["Shift"] == "2026-01-05 Early"
+    assert (t["MTBF"], t["MTTR"]) == (11400.0, 1200.0)
+
+
+@pytest.mark.parametrize("restarts", [(70,), (245, 315), (100, 150.5, 405)])
+def test_gateway_restart_mid_shift_gives_the_same_shift_oee(tmp_path, restarts):
+    from tests.oee_standin import StandInGateway
+    plain = oee_shift.run(StandInGateway(str(tmp_path / "a.db")))
+    restarted = oee_shift.run(StandInGateway(str(tmp_path / "b.db")), restarts=restarts)
+    assert restarted == plain
