@@ -58,3 +58,43 @@ def test_gateway_restart_mid_shift_gives_the_same_shift_oee(tmp_path, restarts):
     plain = oee_shift.run(StandInGateway(str(tmp_path / "a.db")))
     restarted = oee_shift.run(StandInGateway(str(tmp_path / "b.db")), restarts=restarts)
     assert restarted == plain
+
+
+def test_operator_split_is_audited_and_bad_splits_change_nothing(gw):
+    from tests.scenarios import oee_reasons
+    r = oee_reasons.run(gw)
+    assert r["outcomes"] == ["permission_denied", "ok", "overlapping_downtime_reasons",
+                             "not_found", "downtime_split_outside_event"]
+    assert r["pareto"] == [["jam", 12 * MIN, 1], ["material", 8 * MIN, 1]]
+    assert len(r["changes"]) == 1 and r["changes"][0][0] == "alice"
+
+
+def test_line_oee_is_good_output_at_the_constraint_rate_over_its_planned_time(gw):
+    from tests.scenarios import oee_line
+    r = oee_line.run(gw)
+    line, filler = r["line"], r["filler"]
+    assert (line["constraint"], line["output"]) == ("Line1/Filler", "Line1/Palletizer")
+    assert (line["PQ"], line["GQ"], line["APT"], line["PBT"]) == (18500, 18315, 100 * MIN, 120 * MIN)
+    assert line["A"] == pytest.approx(100 / 120, abs=1e-12)
+    assert line["P"] == pytest.approx(0.925, abs=1e-12)
+    assert line["Q"] == 0.99
+    assert line["OEE"] == pytest.approx(0.763125, abs=1e-12)
+    assert filler["P"] == pytest.approx(0.95, abs=1e-12) and filler["Q"] == 1.0
+    assert filler["OEE"] == pytest.approx(0.95 * 100 / 120, abs=1e-12)
+    assert r["line_tags"]["OEE"] == pytest.approx(0.763125, abs=1e-12)
+    assert (r["line_tags"]["Good"], r["line_tags"]["Constraint"]) == (18315, "Line1/Filler")
+
+
+def test_bad_input_is_counted_as_unknown_flagged_or_refused(gw):
+    from tests.scenarios import oee_bad_input
+    r = oee_bad_input.run(gw)
+    assert r["counts"] == [["WO-1", 406], ["WO-2", 100]]
+    assert (r["wo1"]["PQ"], r["wo1"]["APT"], r["wo1"]["ADET"], r["wo1"]["PBT"]) == (
+        406, 38 * MIN, 7 * MIN, 45 * MIN)
+    assert r["wo1_unknown_ms"] == 7 * MIN
+    assert r["wo1"]["A"] == pytest.approx(38 / 45, abs=1e-12)
+    assert r["wo1"]["P"] == pytest.approx(121.8 / 2280, abs=1e-12)
+    assert r["wo1"]["Q"] == 1.0
+    assert r["frozen"] == [True, False, True]
+    assert r["window_error"] == "missing_ideal_rate"
+    assert "'Water'" in r["status"]

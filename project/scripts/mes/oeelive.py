@@ -22,17 +22,18 @@ def _rec():
     return mes.oeerecord  # noqa: F821 - `mes` is the project library
 
 
-def _calendar(line_id, tx=None):
-    rows = _rec().query("SELECT c.definition FROM oee_lines l JOIN oee_calendars c "
+def _line(line_id, tx=None):
+    """The line row with its parsed calendar under "calendar"; raises NotFound."""
+    rows = _rec().query("SELECT l.*, c.definition FROM oee_lines l JOIN oee_calendars c "
                         "ON c.calendar_id = l.calendar_id WHERE l.line_id = ?", [line_id], tx)
     if not rows:
         raise mes.errors.NotFound("OEE line %r is not configured." % (line_id,))  # noqa: F821
-    return mes.shiftcalendar.parse_calendar(json.loads(rows[0]["definition"]))  # noqa: F821
+    line = rows[0]
+    line["calendar"] = mes.shiftcalendar.parse_calendar(json.loads(line["definition"]))  # noqa: F821
+    return line
 
 
-def shift_window(line_id, t_ms):
-    """(start_ms, end_ms, day, name) of the shift at t_ms, else of the last one before it."""
-    calendar = _calendar(line_id)
+def _window(calendar, t_ms):
     inst = mes.shiftcalendar.shift_at(calendar, t_ms)  # noqa: F821
     if inst is None:
         before = [i for i in mes.shiftcalendar.shift_instances(  # noqa: F821
@@ -41,6 +42,11 @@ def shift_window(line_id, t_ms):
             return t_ms, t_ms, None, None
         inst = before[-1]
     return inst["start_ms"], inst["end_ms"], inst["day"], inst["name"]
+
+
+def shift_window(line_id, t_ms):
+    """(start_ms, end_ms, day, name) of the shift at t_ms, else of the last one before it."""
+    return _window(_line(line_id)["calendar"], t_ms)
 
 
 def _rate(machine_id, product, operation, tx=None):
@@ -105,31 +111,36 @@ def machine_kpis(machine_id, start_ms, end_ms, now_ms=None, work_order=None):
     """KPIs of one machine over [start_ms, min(end_ms, now)) (or over one work order)."""
     m = _rec().machine(machine_id)
     now = _rec().now_ms() if now_ms is None else now_ms
+    return _machine_figures(m, _line(m["line_id"]), start_ms, end_ms, now, work_order)
+
+
+def _machine_figures(m, line, start_ms, end_ms, now, work_order=None):
     stop = min(end_ms, now)
-    calendar = _calendar(m["line_id"])
-    intervals = _intervals(machine_id, start_ms, stop, work_order)
+    intervals = _intervals(m["machine_id"], start_ms, stop, work_order)
     if work_order is not None:
         start_ms = max(start_ms, intervals[0]["start_ms"] if intervals else stop)
-    pieces = mes.shiftcalendar.segments(calendar, start_ms, max(stop, start_ms))  # noqa: F821
-    buckets = mes.oee.time_buckets(intervals, pieces, start_ms, max(stop, start_ms),  # noqa: F821
-                                   int(m["short_stop_ms"]), now, fill_gaps=work_order is None)
-    line = _rec().query("SELECT rework_is_good FROM oee_lines WHERE line_id = ?", [m["line_id"]])
+    stop = max(stop, start_ms)
+    short_ms = int(m["short_stop_ms"])
+    pieces = mes.shiftcalendar.segments(line["calendar"], start_ms, stop)  # noqa: F821
+    buckets = mes.oee.time_buckets(intervals, pieces, start_ms, stop, short_ms, now,  # noqa: F821
+                                   fill_gaps=work_order is None)
     result = mes.oee.kpis(buckets, _counts(m, start_ms, stop, work_order),  # noqa: F821
-                          bool(line[0]["rework_is_good"]))
+                          bool(line["rework_is_good"]))
     failures = []
     for iv in intervals:
         iv_end = now if iv["end_ms"] is None else iv["end_ms"]
         if iv["category"] == mes.machinestate.UNPLANNED and not mes.machinestate.is_short_stop(  # noqa: F821
-                iv["category"], iv_end - iv["start_ms"], int(m["short_stop_ms"])):
+                iv["category"], iv_end - iv["start_ms"], short_ms):
             failures.append(min(iv_end, stop) - max(iv["start_ms"], start_ms))
     result["MTBF_s"], result["MTTR_s"] = mes.downtime.mtbf_mttr(result["APT"], failures)  # noqa: F821
-    reasons = reason_pieces(machine_id, start_ms, stop, now, pieces)
+    reasons = reason_pieces(m["machine_id"], start_ms, stop, now, pieces)
     if work_order is not None:
         ids = set(iv["id"] for iv in intervals)
         reasons = [p for p in reasons if p[2] in ids]
     result["pareto"] = mes.downtime.pareto([p[:3] for p in reasons])  # noqa: F821
     result["buckets"] = buckets
     result["window"] = [start_ms, stop]
+    result["open"] = intervals[-1] if intervals and intervals[-1]["end_ms"] is None else None
     return result
 
 
@@ -142,23 +153,37 @@ def work_order_kpis(machine_id, work_order, now_ms=None):
 def line_kpis(line_id, start_ms, end_ms, now_ms=None):
     """Constraint-based line KPIs (see `mes.oee`): constraint time, output counts at constraint PRI."""
     now = _rec().now_ms() if now_ms is None else now_ms
-    rows = _rec().query("SELECT * FROM oee_lines WHERE line_id = ?", [line_id])
-    if not rows:
-        raise mes.errors.NotFound("OEE line %r is not configured." % (line_id,))  # noqa: F821
-    line = rows[0]
-    members = _rec().query("SELECT * FROM oee_machines WHERE line_id = ? "
-                           "ORDER BY sequence_no, machine_id", [line_id])
+    return _line_figures(_line(line_id), start_ms, end_ms, now)
+
+
+def _constraint_and_output(line, members):
     if not members:
-        raise mes.errors.ConfigurationError("OEE line %r has no machines." % (line_id,))  # noqa: F821
-    constraint = line["constraint_machine"] or members[0]["machine_id"]
-    output = line["output_machine"] or members[-1]["machine_id"]
-    stop = min(end_ms, now)
-    c = _rec().machine(constraint)
-    calendar = _calendar(line_id)
-    pieces = mes.shiftcalendar.segments(calendar, start_ms, max(stop, start_ms))  # noqa: F821
-    buckets = mes.oee.time_buckets(_intervals(constraint, start_ms, stop), pieces, start_ms,  # noqa: F821
-                                   max(stop, start_ms), int(c["short_stop_ms"]), now)
-    counts = _counts(_rec().machine(output), start_ms, stop, None, constraint)
+        raise mes.errors.ConfigurationError("OEE line %r has no machines." % (line["line_id"],))  # noqa: F821
+    constraint = line["constraint_machine"]
+    if not constraint:
+        rated = [(_rate(m["machine_id"], "*", "*"), m["sequence_no"], m["machine_id"])
+                 for m in members]
+        rated = [r for r in rated if r[0]]
+        constraint = min(rated)[2] if rated else members[0]["machine_id"]
+    return constraint, line["output_machine"] or members[-1]["machine_id"]
+
+
+def _line_figures(line, start_ms, end_ms, now, constraint_buckets=None):
+    members = _rec().query("SELECT * FROM oee_machines WHERE line_id = ? "
+                           "ORDER BY sequence_no, machine_id", [line["line_id"]])
+    constraint, output = _constraint_and_output(line, members)
+    stop = max(min(end_ms, now), start_ms)
+    by_id = dict((m["machine_id"], m) for m in members)
+    if constraint not in by_id or output not in by_id:
+        raise mes.errors.ConfigurationError(  # noqa: F821
+            "Line %r names constraint %r or output %r that is not one of its machines." % (
+                line["line_id"], constraint, output))
+    buckets = constraint_buckets
+    if buckets is None:
+        pieces = mes.shiftcalendar.segments(line["calendar"], start_ms, stop)  # noqa: F821
+        buckets = mes.oee.time_buckets(_intervals(constraint, start_ms, stop), pieces,  # noqa: F821
+                                       start_ms, stop, int(by_id[constraint]["short_stop_ms"]), now)
+    counts = _counts(by_id[output], start_ms, stop, None, constraint)
     result = mes.oee.line_kpis(buckets, counts, bool(line["rework_is_good"]))  # noqa: F821
     result["constraint"] = constraint
     result["output"] = output
@@ -255,18 +280,23 @@ def _write(paths, values):
         system.tag.writeBlocking(paths, values)  # noqa: F821
 
 
-def _machine_tags(m, now):
-    start, end, day, name = shift_window(m["line_id"], now)
-    paths, values = [], []
-    current = _rec().open_interval(m["machine_id"])
+_NO_FIGURES = ("A", "P", "Q", "OEE", "GQ", "PQ", "SQ", "RQ", "MTBF_s", "MTTR_s",
+               "performance_over_100", "open", "buckets")
+
+
+def _machine_tags(m, line, window, now):
+    start, end, day, name = window
     status = ""
     try:
-        k = machine_kpis(m["machine_id"], start, end, now)
+        k = _machine_figures(m, line, start, end, now)
+        current = k["open"]
     except mes.errors.ConfigurationError as error:  # noqa: F821
-        k = dict((key, None) for key in ("A", "P", "Q", "OEE", "GQ", "PQ", "SQ", "RQ",
-                                         "MTBF_s", "MTTR_s", "performance_over_100"))
+        k = dict((key, None) for key in _NO_FIGURES)
+        current = _rec().open_interval(m["machine_id"])
         status = error.message
-        system.util.getLogger("mes.oee").warn(status)  # noqa: F821
+        shown = system.tag.readBlocking([m["oee_path"] + "/Status"])[0].value  # noqa: F821
+        if shown != status:
+            system.util.getLogger("mes.oee").warn(status)  # noqa: F821
     last_count = _rec().query("SELECT MAX(last_count_ms) AS t FROM oee_count_intervals "
                               "WHERE machine_id = ?", [m["machine_id"]])[0]["t"]
     frozen = current is not None and mes.oee.counter_frozen(  # noqa: F821
@@ -280,30 +310,31 @@ def _machine_tags(m, now):
             "Category": "" if current is None else current["category"],
             "StateSeconds": 0.0 if current is None else (now - current["start_ms"]) / 1000.0,
             "WorkOrder": (current or {}).get("work_order") or ""}
-    for key in sorted(live):
-        paths.append(m["oee_path"] + "/" + key)
-        values.append(live[key])
-    return paths, values
+    paths = [m["oee_path"] + "/" + key for key in sorted(live)]
+    return paths, [live[key] for key in sorted(live)], k["buckets"]
 
 
 def refresh(line_id=None, now_ms=None):
     """Write the live OEE tags of every machine and line (or one line); returns the lines done."""
     now = _rec().now_ms() if now_ms is None else now_ms
-    lines = _rec().query("SELECT * FROM oee_lines ORDER BY line_id", [])
     done = []
-    for line in lines:
-        if line_id is not None and line["line_id"] != line_id:
+    for row in _rec().query("SELECT line_id FROM oee_lines ORDER BY line_id", []):
+        if line_id is not None and row["line_id"] != line_id:
             continue
-        paths, values = [], []
-        for m in _rec().query("SELECT * FROM oee_machines WHERE line_id = ? ORDER BY sequence_no, "
-                              "machine_id", [line["line_id"]]):
-            p, v = _machine_tags(m, now)
+        line = _line(row["line_id"])
+        window = _window(line["calendar"], now)
+        start, end, day, name = window
+        paths, values, buckets = [], [], {}
+        members = _rec().query("SELECT * FROM oee_machines WHERE line_id = ? "
+                               "ORDER BY sequence_no, machine_id", [line["line_id"]])
+        for m in members:
+            p, v, buckets[m["machine_id"]] = _machine_tags(m, line, window, now)
             paths.extend(p)
             values.extend(v)
-        start, end, day, name = shift_window(line["line_id"], now)
         status = ""
         try:
-            k = line_kpis(line["line_id"], start, end, now)
+            constraint, _output = _constraint_and_output(line, members)
+            k = _line_figures(line, start, end, now, buckets.get(constraint))
         except mes.errors.MesError as error:  # noqa: F821
             k = {"A": None, "P": None, "Q": None, "OEE": None, "GQ": None, "PQ": None,
                  "constraint": line["constraint_machine"]}
