@@ -190,8 +190,13 @@ def publish_for_order(wo_id):
 
 def publish_all():
     """Publish every work center (the `dispatch-status` timer calls this)."""
-    centers = _tm().run(lambda tx: [mes.compat.text(r["work_center_id"]) for r in _tm().rows(  # noqa: F821
-        "SELECT work_center_id FROM work_centers ORDER BY work_center_id", [], tx)])
+    try:
+        centers = _tm().run(lambda tx: [mes.compat.text(r["work_center_id"]) for r in _tm().rows(  # noqa: F821
+            "SELECT work_center_id FROM work_centers ORDER BY work_center_id", [], tx)])
+    except Exception as error:  # noqa: BLE001 - no database yet: nothing to publish, say why
+        system.util.getLogger("mes.dispatch").warn(  # noqa: F821
+            "Work centers could not be read, no status published: %r" % (error,))
+        return []
     for center in centers:
         publish(center)
     return centers

@@ -119,7 +119,7 @@ def _direct_check(username, station_id, wo_id, op_seq, tx):
     mes.security.require_role(username, "operator", tx)  # noqa: F821
     mes.security.require_signed_in(username, station_id, tx)  # noqa: F821
     op = mes.operation.get(wo_id, op_seq, tx)  # noqa: F821
-    mes.operation.check_station(op, station_id, tx)  # noqa: F821
+    mes.operation.check_station(op, station_id, tx, False)  # noqa: F821 - crews share an op
     if op["status"] != "in_progress":
         raise mes.errors.StateConflict(  # noqa: F821
             "Cannot clock on to %s/%r: the operation is %r, not in progress."

@@ -116,15 +116,15 @@ def list_for(wo_id, tx=None):
         "WHERE o.wo_id = ? ORDER BY o.op_seq", [wo_id], tx)], tx)
 
 
-def check_station(op, station_id, tx):
-    """The station dict, after checking it belongs to the op's work center and, once the op has
-    started, that it is the station running it; raises WrongStation."""
+def check_station(op, station_id, tx, running=True):
+    """The station dict, after checking it belongs to the op's work center and (`running`), for
+    an operation in progress, that it is the station running it; raises WrongStation."""
     station = mes.workcenter.station(station_id, tx)  # noqa: F821
     if station["work_center_id"] != op["work_center_id"]:
         raise WrongStation("Station %r belongs to work center %r; operation %s/%r runs at %r."
                            % (station_id, station["work_center_id"], op["wo_id"], op["op_seq"],
                               op["work_center_id"]))
-    if op["status"] == "in_progress" and op["station_id"] not in (None, station_id):
+    if running and op["status"] == "in_progress" and op["station_id"] not in (None, station_id):
         raise WrongStation("Operation %s/%r is running at station %r, not at %r." % (
             op["wo_id"], op["op_seq"], op["station_id"], station_id))
     return station
@@ -179,11 +179,11 @@ def _undo_interlock(written):
             pass
 
 
-def _operator_context(username, station_id, wo_id, op_seq, tx):
+def _operator_context(username, station_id, wo_id, op_seq, tx, running=True):
     mes.security.require_role(username, "operator", tx)  # noqa: F821
     mes.security.require_signed_in(username, station_id, tx)  # noqa: F821
     op = get(wo_id, op_seq, tx)
-    station = check_station(op, station_id, tx)
+    station = check_station(op, station_id, tx, running)
     return op, station
 
 
@@ -220,7 +220,7 @@ def _run_publishing(work, tx, wo_id):
 def start(username, station_id, wo_id, op_seq, tx=None):
     """Start an operation at a station; returns the operation dict."""
     def work(tx, written):
-        op, station = _operator_context(username, station_id, wo_id, op_seq, tx)
+        op, station = _operator_context(username, station_id, wo_id, op_seq, tx, False)
         if op["wo_status"] not in ("released", "in_progress"):
             if op["wo_status"] == "held":
                 raise mes.workorder.WorkOrderHeld("Work order %r is on hold; operation %r cannot "  # noqa: F821
