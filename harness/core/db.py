@@ -7,7 +7,8 @@ CPython uses SQLAlchemy engines (`harness.db_sqlalchemy`, loaded on first use), 
 zxJDBC (`harness.core.db_zxjdbc`). Tests may register an in-memory or switchable connector.
 
 Values come back the same on every host and engine (see project/db/README.md): NULL -> None,
-booleans -> bool, integers -> int/long, DECIMAL/NUMERIC/float -> float, TIMESTAMP -> naive UTC
+booleans -> bool, integers -> int/long, DOUBLE/DECIMAL/NUMERIC -> float (except an integral NUMERIC
+without scale, which is what PostgreSQL returns for SUM of integers: int, as SQLite), TIMESTAMP -> naive UTC
 `datetime.datetime`, text -> unicode (Jython) / str (CPython).
 
 Every driver error is raised as `DatabaseError`, which carries the SQL, the arguments and the
@@ -34,7 +35,8 @@ import uuid
 from harness.core.dataset import BasicDataset, PyDataSet
 from harness.core.sqltext import count_qmarks, named_to_qmark, qmark_to_format
 
-__all__ = ["CONNECTOR_FACTORIES", "DEFAULT_TX_TIMEOUT_MS", "DatabaseError", "DbService", "DbSession",
+__all__ = ["CONNECTOR_FACTORIES", "DEFAULT_TX_TIMEOUT_MS", "DatabaseError", "DatabaseUnavailable", "DbService", "DbSession",
+           "SwitchableConnector",
            "TransactionError", "UnknownDatabase", "connector_for_url", "normalize_value",
            "register_connector_factory"]
 
@@ -146,7 +148,7 @@ def normalize_value(value, dialect=None):
             return value.decode("utf-8")
         return value
     if isinstance(value, decimal.Decimal):
-        return float(value)
+        return _decimal(value)
     if isinstance(value, datetime.datetime):
         return to_naive_utc(value)
     if isinstance(value, datetime.date):
@@ -154,6 +156,13 @@ def normalize_value(value, dialect=None):
     if IS_JYTHON:  # pragma: no cover - Java values that escaped zxJDBC's conversion
         return _normalize_java(value)
     return value
+
+
+def _decimal(value):
+    """NUMERIC -> float; an integral NUMERIC without scale (PostgreSQL's SUM of integers) -> int."""
+    if value.is_finite() and value.as_tuple()[2] >= 0:
+        return int(value)
+    return float(value)
 
 
 def _normalize_java(value):  # pragma: no cover - Jython only
@@ -164,7 +173,7 @@ def _normalize_java(value):  # pragma: no cover - Jython only
     if hasattr(value, "getTime"):
         return to_naive_utc(value)
     if name == "BigDecimal":
-        return float(value.doubleValue())
+        return _decimal(decimal.Decimal(value.toString()))
     if name == "Boolean":
         return bool(value.booleanValue())
     return value
@@ -308,6 +317,57 @@ class Connector(object):
 
     def dispose(self):
         """Close pooled connections."""
+
+
+class DatabaseUnavailable(Exception):
+    """Raised by `SwitchableConnector` while switched off (what a refused connection looks like)."""
+
+
+class _SwitchableSession(object):
+    def __init__(self, owner, inner):
+        self._owner = owner
+        self._inner = inner
+        self.dialect = inner.dialect
+
+    def _check(self):
+        if not self._owner.available:
+            raise DatabaseUnavailable("connection refused: database %r is switched off" % (self._owner.url,))
+
+    def execute(self, sql, params, get_key=False):
+        self._check()
+        return self._inner.execute(sql, params, get_key)
+
+    def begin(self, isolation_level=None):
+        self._check()
+        self._inner.begin(isolation_level)
+
+    def commit(self):
+        self._check()
+        self._inner.commit()
+
+    def rollback(self):
+        self._inner.rollback()
+
+    def release(self, broken=False):
+        self._inner.release(broken or not self._owner.available)
+
+
+class SwitchableConnector(Connector):
+    """Wraps a connector so tests can switch the database off and on (`available`)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.dialect = inner.dialect
+        self.url = inner.url
+        self.available = True
+
+    def open_session(self):
+        if not self.available:
+            raise DatabaseUnavailable("connection refused: database %r is switched off" % (self.url,))
+        return _SwitchableSession(self, self.inner.open_session())
+
+    def dispose(self):
+        self.inner.dispose()
 
 
 #: (predicate(url) -> bool, factory(url) -> Connector), tried in order, newest first.
@@ -694,6 +754,12 @@ class DbService(object):
         return self.runSFPrepUpdate(query, [], datasources)
 
     # -- helpers for the harness -----------------------------------------------------------------
+    def enable_store_forward(self, journal_path, retry_ms=5000):
+        """Turn on store-and-forward with its journal at `journal_path`; returns the queue."""
+        from harness.core.store_forward import StoreAndForward
+        self.store_forward = StoreAndForward(self, journal_path, retry_ms=retry_ms)
+        return self.store_forward
+
     def now(self):
         """The service clock's current time as a naive UTC datetime."""
         return _EPOCH + datetime.timedelta(milliseconds=self._millis())
