@@ -141,7 +141,7 @@ def test_a_torn_last_journal_line_is_dropped_on_load(sqlite_url, clock, tmp_path
     with open(str(journal), "ab") as handle:
         handle.write(b'{"op": "put", "key": "torn", "sq')
     restarted = make_service(sqlite_url, clock, journal)
-    assert [r["key"] for r in restarted.store_forward.pending()] == ["r0000", "r0001"]
+    assert [r["args"][0] for r in restarted.store_forward.pending()] == ["r0000", "r0001"]
     restarted.store_forward.drain()
     assert stored(restarted) == expected(2)
     restarted.close()
