@@ -1,7 +1,8 @@
 """Bad input: counter rollover and reset, bad-quality state, unknown code, frozen counter, no rate.
 
 Calendar Early 06:00-14:00; rate 200/min for product Cola only. Minutes from 06:00:
-  0  work order WO-1 (Cola); State 1; Outfeed 4294967000 (baseline near the 32-bit wrap)
+  0  Outfeed reads 4294967000 when the machine is configured (the baseline, near the 32-bit
+     wrap); work order WO-1 (Cola); State 1
   5  Outfeed 4294967290 (+290)       6  Outfeed 10 (rollover: +16)
   10 State 1 with quality Bad_NotConnected -> unknown    15 State 1 Good
   20 State 42 (not in the table) -> unknown, warning    22 State 1
@@ -19,28 +20,19 @@ import copy
 
 from tests.scenarios import oee_shift
 
-BAD = "Bad_NotConnected"
-
-
-def _bad_quality(gw):
-    """The host's bad quality code for a disconnected device."""
-    try:
-        from harness.core.quality import QualityCode  # noqa: F401 - the harness's own codes
-        return getattr(QualityCode, BAD)
-    except Exception:
-        from tests.oee_standin import Quality
-        return Quality(BAD)
+START = oee_shift.START
 
 
 def run(gw):
     c = copy.deepcopy(oee_shift.CONFIG)
     c["machines"][0]["rates"] = [{"product": "Cola", "operation": "*", "rate_per_min": 200.0}]
+    m = oee_shift.MACHINE
+    gw.update(m + "OutfeedCount", 4294967000)
     gw.call("mes.oeeconfig.configure", c)
     gw.call("mes.oeerecord.set_context", "Line1/Filler", "WO-1", "Cola", "10")
-    m = oee_shift.MACHINE
-    steps = [(0, "OutfeedCount", 4294967000, None), (0, "State", 1, None),
+    steps = [(0, "State", 1, None),
              (5, "OutfeedCount", 4294967290, None), (6, "OutfeedCount", 10, None),
-             (10, "State", 1, BAD), (15, "State", 1, None), (20, "State", 42, None),
+             (10, "State", 1, "Bad_NotConnected"), (15, "State", 1, None), (20, "State", 42, None),
              (22, "State", 1, None), (25, "OutfeedCount", 4, None), (35, None, None, None),
              (40, "OutfeedCount", 100, None), (40.5, None, None, None), (45, "WO-2", None, None),
              (50, "OutfeedCount", 200, None), (60, None, None, None)]
@@ -54,11 +46,8 @@ def run(gw):
         elif member is None:
             gw.call("mes.oeelive.refresh")
             frozen.append(gw.read("[default]OEE/Line1/Filler/CounterFrozen").value)
-        elif quality is None:
-            gw.tags.update(m + member, value)
         else:
-            gw.tags.update(m + member, value, quality=_bad_quality(gw))
-        gw.settle()
+            gw.update(m + member, value, quality)
     wo1 = gw.call("mes.oeelive.work_order_kpis", "Line1/Filler", "WO-1")
     try:
         gw.call("mes.oeelive.machine_kpis", "Line1/Filler", oee_shift.START_MS,

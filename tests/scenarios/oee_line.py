@@ -13,6 +13,7 @@ import copy
 
 from tests.scenarios import oee_shift
 
+START = oee_shift.START
 START_MS = oee_shift.START_MS
 PALLETIZER = "[default]Genba/Plant1/Packaging/Line1/Palletizer/"
 
@@ -41,8 +42,7 @@ def run(gw):
     for minute, path, value in merged:
         gw.clock.advance((minute - elapsed) * 60)
         elapsed = minute
-        gw.tags.update(path, value)
-        gw.settle()
+        gw.update(path, value)
     gw.clock.advance((120 - elapsed) * 60)
     end = START_MS + 120 * 60000
     line = gw.call("mes.oeelive.line_kpis", "Line1", START_MS, end)

@@ -2,7 +2,7 @@
 
 Calendar Early 06:00-14:00, filler fault 101 -> jam. Minutes from 06:00: 0-30 running,
 30-50 fault 101 (PLC reason jam, 20 min), 50-60 running. At minute 55:
-  bob (no role) assigns        -> permission_denied, nothing changes
+  bob (no operator role) assigns -> missing_role, nothing changes
   alice splits 30-42 jam, 42-50 material -> accepted, audited once
   alice splits 30-45 jam, 40-50 material -> overlapping_downtime_reasons, nothing changes
   alice assigns "nonsense"     -> not_found (not in the reason tree), nothing changes
@@ -15,6 +15,7 @@ import copy
 
 from tests.scenarios import oee_shift
 
+START = oee_shift.START
 START_MS = oee_shift.START_MS
 MIN = 60000
 TIMELINE = [(0, "OutfeedCount", 0), (0, "RejectCount", 0), (0, "State", 1),
@@ -30,6 +31,9 @@ def _attempt(gw, user, interval_id, pieces):
 
 
 def run(gw):
+    gw.call("mes.security.bootstrap_admin", "admin", "admin-secret", 1000)
+    gw.call("mes.security.create_user", "admin", "alice", "alice-secret", ["operator"], None, 1000)
+    gw.call("mes.security.create_user", "admin", "bob", "bob-secret", ["quality"], None, 1000)
     gw.call("mes.oeeconfig.configure", copy.deepcopy(oee_shift.CONFIG))
     oee_shift.play(gw, TIMELINE, 55)
     rows = gw.call("mes.oeerecord.query", "SELECT id FROM oee_state_intervals WHERE machine_id = ? "
@@ -47,6 +51,10 @@ def run(gw):
     pareto = gw.call("mes.oeelive.downtime_pareto", "Line1/Filler", t(0), t(60))
     changes = gw.call("mes.oeerecord.query", "SELECT changed_by, old_pieces, new_pieces "
                       "FROM oee_reason_changes ORDER BY id", [])
+    audit = gw.call("mes.oeerecord.query", "SELECT actor, action, subject, reason FROM audit_trail "
+                    "WHERE action = ? ORDER BY seq", ["oee.downtime.reason"])
     return {"outcomes": outcomes,
             "pareto": [[r["reason"], r["duration_ms"], r["events"]] for r in pareto],
-            "changes": [[c["changed_by"], c["old_pieces"], c["new_pieces"]] for c in changes]}
+            "changes": [[c["changed_by"], c["old_pieces"], c["new_pieces"]] for c in changes],
+            "audit": [[a["actor"], a["action"], a["subject"], a["reason"]] for a in audit],
+            "event_id": event}

@@ -23,6 +23,7 @@ MTTR = 1200 s, MTBF = 380 min / 2 = 11400 s.
 """
 from __future__ import absolute_import, division, print_function
 
+START = "2026-01-05T06:00:00"
 MACHINE = "[default]Genba/Plant1/Packaging/Line1/Filler/"
 CONFIG = {
     "calendars": {"Early": {"utc_offset_minutes": 0, "shifts": [
@@ -69,17 +70,19 @@ def play(gw, timeline, until_minute, restarts=()):
         gw.clock.advance(minute * 60 - elapsed)
         elapsed = minute * 60
         if member is not None:
-            gw.tags.update(MACHINE + member, value)
-            gw.settle()
+            gw.update(MACHINE + member, value)
+
+
+DEVICE_TAGS = ("State", "FaultCode", "InfeedCount", "OutfeedCount", "RejectCount")
 
 
 def restart(gw):
-    """A gateway restart: the host's own when it has one, else the project's shutdown/startup."""
-    if hasattr(gw, "restart"):
-        gw.restart()
-    else:
-        gw.call("mes.oeelive.on_shutdown")
-        gw.call("mes.oeelive.on_startup")
+    """A gateway restart in place; afterwards the device delivers its current values again with
+    their source timestamps, as an OPC UA subscription does when it reconnects."""
+    device = [(MACHINE + name, gw.read(MACHINE + name)) for name in DEVICE_TAGS]
+    gw.restart()
+    for path, qv in device:
+        gw.update(path, qv.value, None, qv.timestamp)
 
 
 def summary(k):

@@ -2,12 +2,14 @@
 from __future__ import absolute_import, division, print_function
 
 import calendar as _calendar
+import os
 
 import pytest
 
-from tests.oee_standin import Library
+from harness.core.library import ScriptLibrary
 
-mes = Library(system=None)
+SCRIPTS = os.path.join(os.path.dirname(__file__), "..", "..", "project", "scripts")
+mes = ScriptLibrary(SCRIPTS, {"system": None}).packages["mes"]
 S = 1000
 MIN = 60 * S
 T0 = _calendar.timegm((2026, 1, 5, 6, 0, 0)) * S  # Monday 06:00 UTC

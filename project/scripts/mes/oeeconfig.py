@@ -49,7 +49,11 @@ def _validate(config):
 
 
 def configure(config):
-    """Validate and upsert an OEE configuration dict (see module doc); returns machine ids."""
+    """Validate and upsert an OEE configuration dict (see module doc); returns machine ids.
+
+    Afterwards each machine's counters are read once, so the current readings are the baseline
+    the next changes count from.
+    """
     _validate(config)
     rec = mes.oeerecord  # noqa: F821
 
@@ -114,4 +118,7 @@ def configure(config):
                            "reason_code = excluded.reason_code",
                            [machine_id, int(code), table[code]], tx)
         return ids
-    return rec.transaction(work)
+    ids = rec.transaction(work)
+    for machine_id in ids:
+        rec.read_counters(machine_id)
+    return ids

@@ -270,7 +270,8 @@ def handle_tag_change(tag_path, qv, initial_change=False):
     if member == "FaultCode":
         return _rec().on_fault(m["machine_id"], value if good else None, stamp)
     if member in _rec().COUNTERS:
-        _rec().on_counter(m["machine_id"], member, value, good, stamp)
+        if not initial_change:  # the next change counts from the stored reading, outage included
+            _rec().on_counter(m["machine_id"], member, value, good, stamp)
         return True
     return False
 
@@ -351,7 +352,12 @@ def refresh(line_id=None, now_ms=None):
 
 
 def on_startup():
-    """Reopen or close intervals left by the last shutdown from the current tag readings."""
+    """Reopen or close intervals left by the last shutdown from the current State readings.
+
+    Counters are not read here: the first counter change after the start is counted against the
+    reading stored before the shutdown, so the parts made while the gateway was down are counted
+    once, whatever the counter tags show before the device connection is up.
+    """
     now = _rec().now_ms()
     for m in _rec().machines():
         qv = system.tag.readBlocking(["[default]" + m["source_path"] + "/State"])[0]  # noqa: F821

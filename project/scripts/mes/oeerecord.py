@@ -20,7 +20,7 @@ from __future__ import absolute_import, division, print_function
 
 import json
 
-__all__ = ["COUNTERS", "DATABASE", "close_for_shutdown", "context", "machine",
+__all__ = ["COUNTERS", "DATABASE", "close_for_shutdown", "read_counters", "context", "machine",
            "machine_by_source", "machines", "now_ms", "on_counter", "on_fault", "on_state",
            "open_interval", "qv_millis", "query", "reconcile", "set_context", "state_table",
            "transaction", "update"]
@@ -195,6 +195,14 @@ def reconcile(machine_id, code, good, stamp_ms, now, tx):
     return open_interval(machine_id, tx)
 
 
+def _after_shutdown(interval, tx):
+    rows = query("SELECT closed_by, end_ms FROM oee_state_intervals WHERE machine_id = ? AND id <> ? "
+                 "AND start_ms <= ? ORDER BY start_ms DESC, id DESC LIMIT 1",
+                 [interval["machine_id"], interval["id"], interval["start_ms"]], tx)
+    return bool(rows) and rows[0]["closed_by"] == "shutdown" and \
+        rows[0]["end_ms"] >= interval["start_ms"]
+
+
 def on_state(machine_id, code, good, stamp_ms=None):
     """Record a state reading; returns True when a new interval was opened."""
     now = now_ms()
@@ -202,6 +210,12 @@ def on_state(machine_id, code, good, stamp_ms=None):
 
     def work(tx):
         before = open_interval(machine_id, tx)
+        if before is not None and before["start_ms"] >= now and _after_shutdown(before, tx):
+            # opened at this very instant after a restart from a provisional reading: it holds
+            # no time, so it is dropped and the reading is reconciled with the interval before
+            update("DELETE FROM oee_downtime_reasons WHERE interval_id = ?", [before["id"]], tx)
+            update("DELETE FROM oee_state_intervals WHERE id = ?", [before["id"]], tx)
+            before = None
         current = reconcile(machine_id, code, good, stamp_ms, now, tx)
         if before is None:
             return current is not None
@@ -291,6 +305,19 @@ def on_counter(machine_id, counter_name, raw, good, stamp_ms=None):
         update(_ADD_COUNT[column], [delta, now, key], tx)
         return delta
     return transaction(work)
+
+
+def read_counters(machine_id):
+    """Read every counter tag of a machine now: the first reading becomes the baseline, later
+    ones add their delta (at startup: the parts made while the gateway was down)."""
+    m = machine(machine_id)
+    names = sorted(COUNTERS)
+    qvs = system.tag.readBlocking(["[default]" + m["source_path"] + "/" + n for n in names])  # noqa: F821
+    added = {}
+    for name, qv in zip(names, qvs):
+        good = qv.quality is not None and qv.quality.isGood()
+        added[name] = on_counter(machine_id, name, qv.value, good)
+    return added
 
 
 def set_context(machine_id, work_order, product, operation):

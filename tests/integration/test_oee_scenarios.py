@@ -9,19 +9,8 @@ MIN = 60000
 
 
 @pytest.fixture
-def gw(tmp_path):
-    try:
-        from harness import Gateway  # noqa: F401
-    except ImportError:
-        from tests.oee_standin import StandInGateway
-        gateway = StandInGateway(str(tmp_path / "genba.db"))
-        yield gateway
-        return
-    gateway = Gateway(project="project", clock="virtual", start="2026-01-05T06:00:00",
-                      databases={"genba": "sqlite:///" + str(tmp_path / "genba.db")},
-                      default_database="genba")
-    yield gateway
-    gateway.shutdown()
+def gw(make_gateway):
+    return make_gateway(start=oee_shift.START)
 
 
 def test_early_shift_with_every_loss_gives_the_hand_computed_oee(gw):
@@ -53,20 +42,21 @@ def test_live_tags_show_the_shift_figures(gw):
 
 
 @pytest.mark.parametrize("restarts", [(70,), (245, 315), (100, 150.5, 405)])
-def test_gateway_restart_mid_shift_gives_the_same_shift_oee(tmp_path, restarts):
-    from tests.oee_standin import StandInGateway
-    plain = oee_shift.run(StandInGateway(str(tmp_path / "a.db")))
-    restarted = oee_shift.run(StandInGateway(str(tmp_path / "b.db")), restarts=restarts)
+def test_gateway_restart_mid_shift_gives_the_same_shift_oee(make_gateway, restarts):
+    plain = oee_shift.run(make_gateway(start=oee_shift.START))
+    restarted = oee_shift.run(make_gateway(start=oee_shift.START), restarts=restarts)
     assert restarted == plain
 
 
 def test_operator_split_is_audited_and_bad_splits_change_nothing(gw):
     from tests.scenarios import oee_reasons
     r = oee_reasons.run(gw)
-    assert r["outcomes"] == ["permission_denied", "ok", "overlapping_downtime_reasons",
+    assert r["outcomes"] == ["missing_role", "ok", "overlapping_downtime_reasons",
                              "not_found", "downtime_split_outside_event"]
     assert r["pareto"] == [["jam", 12 * MIN, 1], ["material", 8 * MIN, 1]]
     assert len(r["changes"]) == 1 and r["changes"][0][0] == "alice"
+    assert r["audit"] == [["alice", "oee.downtime.reason", "oee_state_intervals/%d" % r["event_id"],
+                           "operator entry"]]
 
 
 def test_line_oee_is_good_output_at_the_constraint_rate_over_its_planned_time(gw):
