@@ -166,6 +166,14 @@ def _read_fault(m):
     return int(qv.value)
 
 
+def _as_code(code):
+    """A state reading as an integer code, or None when it is not a number (counted as unknown)."""
+    try:
+        return None if code is None else int(code)
+    except (TypeError, ValueError):
+        return None
+
+
 def reconcile(machine_id, code, good, stamp_ms, now, tx):
     """Make sure the machine has an open interval after a restart; returns it (see module doc)."""
     current = open_interval(machine_id, tx)
@@ -179,7 +187,7 @@ def reconcile(machine_id, code, good, stamp_ms, now, tx):
         return None
     category = _classify(m, code, good, tx)
     if last is not None and last["closed_by"] == "shutdown":
-        if last["state_code"] == int(code) and stamp_ms <= last["end_ms"]:
+        if last["state_code"] == _as_code(code) and stamp_ms <= last["end_ms"]:
             update("UPDATE oee_state_intervals SET end_ms = NULL, closed_by = NULL WHERE id = ?",
                    [last["id"]], tx)
             update("UPDATE oee_downtime_reasons SET end_ms = NULL WHERE interval_id = ? "
@@ -189,9 +197,9 @@ def reconcile(machine_id, code, good, stamp_ms, now, tx):
         if start > last["end_ms"]:
             _open(m, None, mes.machinestate.UNKNOWN, False, None, last["end_ms"], tx)  # noqa: F821
             _close(open_interval(machine_id, tx), start, "change", tx)
-        _open(m, int(code), category, True, _read_fault(m), start, tx)
+        _open(m, _as_code(code), category, True, _read_fault(m), start, tx)
         return open_interval(machine_id, tx)
-    _open(m, int(code), category, True, _read_fault(m), now, tx)
+    _open(m, _as_code(code), category, True, _read_fault(m), now, tx)
     return open_interval(machine_id, tx)
 
 
@@ -221,15 +229,14 @@ def on_state(machine_id, code, good, stamp_ms=None):
             return current is not None
         m = machine(machine_id, tx)
         category = _classify(m, code, good, tx)
-        same_code = (code is None and current["state_code"] is None) or (
-            code is not None and current["state_code"] == int(code))
+        same_code = current["state_code"] == _as_code(code)
         if same_code and bool(current["good_quality"]) == bool(good) and \
                 category == current["category"]:
             return False
         start = max(stamp_ms, current["start_ms"])
         _close(current, start, "change", tx)
         fault = _read_fault(m) if good and category != mes.machinestate.RUNNING else None  # noqa: F821
-        _open(m, None if code is None else int(code), category, good, fault, start, tx)
+        _open(m, _as_code(code), category, good, fault, start, tx)
         return True
     return transaction(work)
 
