@@ -54,6 +54,7 @@ def test_operator_split_is_audited_and_bad_splits_change_nothing(gw):
     assert r["outcomes"] == ["missing_role", "ok", "overlapping_downtime_reasons",
                              "not_found", "downtime_split_outside_event"]
     assert r["pareto"] == [["jam", 12 * MIN, 1], ["material", 8 * MIN, 1]]
+    assert r["named_query"] == [["jam", 12 * MIN, 1], ["material", 8 * MIN, 1]]
     assert len(r["changes"]) == 1 and r["changes"][0][0] == "alice"
     assert r["audit"] == [["alice", "oee.downtime.reason", "oee_state_intervals/%d" % r["event_id"],
                            "operator entry"]]
@@ -87,4 +88,53 @@ def test_bad_input_is_counted_as_unknown_flagged_or_refused(gw):
     assert r["wo1"]["Q"] == 1.0
     assert r["frozen"] == [True, False, True]
     assert r["window_error"] == "missing_ideal_rate"
-    assert "'Water'" in r["status"]
+    assert r["status_names_rate_and_product"] == [True, True, True, True]
+
+
+def test_state_change_during_an_outage_starts_at_the_tag_timestamp_after_unknown_time(gw):
+    """0-10 running; the project is down 10-15 (intervals closed by shutdown); the device went to
+    changeover (7) at 12 and reports that reading, stamped 12, when the project is back at 15.
+
+    Running 0-10, unknown 10-12 (the outage before the change), changeover 12-20. Window 0-20.
+    """
+    gw.call("mes.oeeconfig.configure", oee_shift.CONFIG)
+    gw.update(oee_shift.MACHINE + "State", 1)
+    gw.clock.advance(10 * 60)
+    assert gw.call("mes.oeerecord.close_for_shutdown") == 1
+    gw.clock.advance(5 * 60)
+    gw.call("mes.oeerecord.on_state", "Line1/Filler", 7, True, oee_shift.START_MS + 12 * MIN)
+    gw.clock.advance(5 * 60)
+    k = gw.call("mes.oeelive.machine_kpis", "Line1/Filler", oee_shift.START_MS,
+                oee_shift.START_MS + 20 * MIN)
+    assert dict((b, v) for b, v in k["buckets"].items() if v) == {
+        "running": 10 * MIN, "unknown": 2 * MIN, "changeover": 8 * MIN}
+    rows = gw.call("mes.oeerecord.query", "SELECT category, start_ms, end_ms, closed_by FROM "
+                   "oee_state_intervals ORDER BY start_ms, id", [])
+    assert [(r["category"], (r["start_ms"] - oee_shift.START_MS) // MIN,
+             None if r["end_ms"] is None else (r["end_ms"] - oee_shift.START_MS) // MIN,
+             r["closed_by"]) for r in rows] == [
+        ("running", 0, 10, "shutdown"), ("unknown", 10, 12, "change"), ("changeover", 12, None, None)]
+
+
+def test_no_interval_is_opened_until_a_good_reading_after_a_shutdown(gw):
+    gw.call("mes.oeeconfig.configure", oee_shift.CONFIG)
+    gw.update(oee_shift.MACHINE + "State", 1)
+    gw.clock.advance(10 * 60)
+    gw.call("mes.oeerecord.close_for_shutdown")
+    gw.clock.advance(5 * 60)
+    assert gw.call("mes.oeerecord.on_state", "Line1/Filler", 1, False) is False
+    assert gw.call("mes.oeerecord.open_interval", "Line1/Filler") is None
+    assert gw.call("mes.oeerecord.on_state", "Line1/Filler", 1, True,
+                   oee_shift.START_MS + 5 * MIN) is True
+    k = gw.call("mes.oeelive.machine_kpis", "Line1/Filler", oee_shift.START_MS,
+                oee_shift.START_MS + 15 * MIN)
+    assert dict((b, v) for b, v in k["buckets"].items() if v) == {"running": 15 * MIN}
+
+
+def test_a_restart_with_the_state_unchanged_reopens_the_same_interval(gw):
+    gw.call("mes.oeeconfig.configure", oee_shift.CONFIG)
+    oee_shift.play(gw, [(0, "State", 1), (5, "State", 5)], 6, restarts=(5.5,))
+    rows = gw.call("mes.oeerecord.query", "SELECT category, start_ms, end_ms, closed_by FROM "
+                   "oee_state_intervals ORDER BY start_ms, id", [])
+    assert [(r["category"], r["end_ms"] is None, r["closed_by"]) for r in rows] == [
+        ("running", False, "change"), ("unplanned", True, None)]

@@ -60,5 +60,8 @@ def run(gw):
     return {"wo1": dict((k, wo1[k]) for k in ("A", "P", "Q", "PQ", "APT", "ADET", "PBT")),
             "wo1_unknown_ms": wo1["buckets"]["unknown"],
             "frozen": frozen, "window_error": window_error,
-            "status": gw.read("[default]OEE/Line1/Filler/Status").value,
+            # the message quotes values with %r, which Jython prints as u'...': compare the gist
+            "status_names_rate_and_product": [
+                word in gw.read("[default]OEE/Line1/Filler/Status").value
+                for word in ("Ideal rate None", "Line1/Filler", "Water", "oee_ideal_rates")],
             "counts": [[r["work_order"], r["pq"]] for r in counts]}
