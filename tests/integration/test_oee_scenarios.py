@@ -41,7 +41,7 @@ def test_live_tags_show_the_shift_figures(gw):
     assert (t["MTBF"], t["MTTR"]) == (11400.0, 1200.0)
 
 
-@pytest.mark.parametrize("restarts", [(70,), (245, 315), (100, 150.5, 405)])
+@pytest.mark.parametrize("restarts", [(70, 245, 315), (100, 150.5, 405)])
 def test_gateway_restart_mid_shift_gives_the_same_shift_oee(make_gateway, restarts):
     plain = oee_shift.run(make_gateway(start=oee_shift.START))
     restarted = oee_shift.run(make_gateway(start=oee_shift.START), restarts=restarts)

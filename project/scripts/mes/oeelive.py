@@ -77,12 +77,15 @@ def _counts(m, start_ms, end_ms, work_order=None, rate_machine=None):
         rows = _rec().query("SELECT * FROM oee_count_intervals WHERE machine_id = ? AND "
                             "work_order = ? ORDER BY id", [m["machine_id"], work_order])
     records = []
+    rate_of = rate_machine or m["machine_id"]
+    known = {}
     for r in rows:
-        rate_of = rate_machine or m["machine_id"]
         rec = {"pq": int(r["pq"]), "sq": int(r["sq"]), "rq": int(r["rq"]), "pri_ms": None}
         if rec["pq"]:
-            rec["pri_ms"] = mes.oee.pri_ms(_rate(rate_of, r["product"], r["operation"]),  # noqa: F821
-                                           rate_of, r["product"])
+            key = (r["product"], r["operation"])
+            if key not in known:
+                known[key] = mes.oee.pri_ms(_rate(rate_of, key[0], key[1]), rate_of, key[0])  # noqa: F821
+            rec["pri_ms"] = known[key]
         records.append(rec)
     return records
 
@@ -277,8 +280,14 @@ def handle_tag_change(tag_path, qv, initial_change=False):
 
 
 def _write(paths, values):
-    if paths:
-        system.tag.writeBlocking(paths, values)  # noqa: F821
+    """Write the values that differ from what the tags hold (one read, one write)."""
+    if not paths:
+        return
+    current = system.tag.readBlocking(paths)  # noqa: F821
+    changed = [(p, v) for p, v, qv in zip(paths, values, current)
+               if qv.value != v or not qv.quality.isGood()]
+    if changed:
+        system.tag.writeBlocking([c[0] for c in changed], [c[1] for c in changed])  # noqa: F821
 
 
 _NO_FIGURES = ("A", "P", "Q", "OEE", "GQ", "PQ", "SQ", "RQ", "MTBF_s", "MTTR_s",
