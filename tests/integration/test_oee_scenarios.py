@@ -3,7 +3,8 @@ from __future__ import absolute_import, division, print_function
 
 import pytest
 
-from tests.scenarios import oee_shift
+from harness.pytest_db import postgres_server, postgres_url  # noqa: F401 (fixtures)
+from tests.scenarios import oee_bad_input, oee_line, oee_reasons, oee_shift
 
 MIN = 60000
 
@@ -138,3 +139,15 @@ def test_a_restart_with_the_state_unchanged_reopens_the_same_interval(gw):
                    "oee_state_intervals ORDER BY start_ms, id", [])
     assert [(r["category"], r["end_ms"] is None, r["closed_by"]) for r in rows] == [
         ("running", False, "change"), ("unplanned", True, None)]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("scenario", [oee_shift, oee_reasons, oee_line, oee_bad_input],
+                         ids=lambda m: m.__name__.rsplit(".", 1)[1])
+def test_scenarios_give_the_same_figures_on_postgresql_as_on_sqlite(make_gateway, postgres_url,
+                                                                     scenario):
+    on_sqlite = scenario.run(make_gateway(start=oee_shift.START))
+    on_postgres = scenario.run(make_gateway(start=oee_shift.START,
+                                            databases={"genba": postgres_url},
+                                            default_database="genba"))
+    assert on_postgres == on_sqlite
