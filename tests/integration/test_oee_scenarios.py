@@ -151,3 +151,14 @@ def test_scenarios_give_the_same_figures_on_postgresql_as_on_sqlite(make_gateway
                                             databases={"genba": postgres_url},
                                             default_database="genba"))
     assert on_postgres == on_sqlite
+
+
+def test_between_shifts_the_shift_figures_are_those_of_the_last_shift(gw):
+    oee_shift.run(gw)
+    gw.clock.advance(3600)
+    k = gw.call("mes.oeelive.shift_kpis", "Line1/Filler")
+    assert k["window"] == [oee_shift.START_MS, oee_shift.START_MS + 480 * MIN]
+    assert k["OEE"] == pytest.approx(0.77, abs=1e-12)
+    assert gw.read("[default]OEE/Line1/Filler/Shift").value == "2026-01-05 Early"
+    assert gw.read("[default]OEE/Line1/Filler/StateSeconds").value == pytest.approx(
+        (70 + 60) * 60.0, abs=10.0)

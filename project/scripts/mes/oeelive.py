@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 import json
 
 __all__ = ["REASON_ROLE", "assign_reason", "downtime_pareto", "handle_tag_change", "line_kpis",
-           "machine_kpis", "on_shutdown", "on_startup", "reason_pieces", "refresh",
+           "machine_kpis", "on_shutdown", "on_startup", "reason_pieces", "refresh", "shift_kpis",
            "shift_window", "work_order_kpis"]
 
 #: Role an operator needs to assign or split downtime reasons.
@@ -268,7 +268,7 @@ def handle_tag_change(tag_path, qv, initial_change=False):
     stamp = _rec().qv_millis(qv, _rec().now_ms())
     if member == "State":
         if _rec().on_state(m["machine_id"], value, good, stamp):
-            refresh(line_id=m["line_id"])
+            refresh(line_id=m["line_id"], machine_id=m["machine_id"])
         return True
     if member == "FaultCode":
         return _rec().on_fault(m["machine_id"], value if good else None, stamp)
@@ -324,8 +324,18 @@ def _machine_tags(m, line, window, now):
     return paths, [live[key] for key in sorted(live)], k["buckets"]
 
 
-def refresh(line_id=None, now_ms=None):
-    """Write the live OEE tags of every machine and line (or one line); returns the lines done."""
+def shift_kpis(machine_id, t_ms=None):
+    """KPIs of one machine over the shift at t_ms (default now; the last shift when between)."""
+    m = _rec().machine(machine_id)
+    now = _rec().now_ms()
+    line = _line(m["line_id"])
+    start, end, _day, _name = _window(line["calendar"], now if t_ms is None else t_ms)
+    return _machine_figures(m, line, start, end, now)
+
+
+def refresh(line_id=None, now_ms=None, machine_id=None):
+    """Write the live OEE tags of every machine and line (or of one line, and of one machine of
+    it plus its line); returns the lines done."""
     now = _rec().now_ms() if now_ms is None else now_ms
     done = []
     for row in _rec().query("SELECT line_id FROM oee_lines ORDER BY line_id", []):
@@ -338,6 +348,8 @@ def refresh(line_id=None, now_ms=None):
         members = _rec().query("SELECT * FROM oee_machines WHERE line_id = ? "
                                "ORDER BY sequence_no, machine_id", [line["line_id"]])
         for m in members:
+            if machine_id is not None and m["machine_id"] != machine_id:
+                continue
             p, v, buckets[m["machine_id"]] = _machine_tags(m, line, window, now)
             paths.extend(p)
             values.extend(v)
