@@ -350,7 +350,7 @@ def _tags(project_dir, export, problems):
             continue
         try:
             files = load_provider_dir(folder, "tags/" + provider)
-            items = merge_provider({name: files[name][1] for name in files})
+            items = merge_provider({name: files[name][1] for name in files}, "tags/" + provider)
         except DeployError as exc:
             problems.extend(exc.problems)
             continue

@@ -173,12 +173,16 @@ def _merge_into(target, items, origin, owners, prefix, file):
                                        % owners[key])])
 
 
-def merge_provider(files):
-    """Merge {relative file name: root} (sorted by name) into one list of top-level tags."""
+def merge_provider(files, label=""):
+    """Merge {file name: root} (sorted by name) into one list of top-level tags.
+
+    `label` is the folder problems name the files by (``tags/default``).
+    """
     merged, owners = [], {}
     for name in sorted(files):
-        _shape, items = root_items(files[name], name)
-        _merge_into(merged, items, name, owners, (), name)
+        shown = "%s/%s" % (label, name) if label else name
+        _shape, items = root_items(files[name], shown)
+        _merge_into(merged, items, shown, owners, (), shown)
     return merged
 
 
@@ -230,7 +234,7 @@ def split_provider(items, existing, default_name="imported.json", whole=True):
         return {"tags.json": dump_json(provider_export(items))}
     if not whole:
         # only the imported top-level tags change; the rest of the provider stays as it is
-        current = merge_provider({n: existing[n][1] for n in existing})
+        current = merge_provider({n: existing[n][1] for n in existing})  # validated on load
         names = {n["name"] for n in items}
         items = [n for n in current if n["name"] not in names] + list(items)
     out = {}
