@@ -148,17 +148,18 @@ def _is_folder(node):
 
 def _merge_into(target, items, origin, owners, prefix, file):
     """Merge `items` (from `file`) into the list `target`; same-named folders merge by child."""
-    by_name = {n["name"]: n for n in target}
+    by_name = {n["name"].lower(): n for n in target}
     for node in items:
         name = node["name"]
         key = prefix + (name,)
-        if name not in by_name:
+        if name.lower() not in by_name:
             clone = copy.deepcopy(node)
             target.append(clone)
-            by_name[name] = clone
+            by_name[name.lower()] = clone
             owners[key] = file
             continue
-        existing = by_name[name]
+        existing = by_name[name.lower()]
+        key = prefix + (existing["name"],)
         if _is_folder(existing) and _is_folder(node):
             for prop, value in node.items():
                 if prop != "tags" and existing.get(prop, value) != value:
