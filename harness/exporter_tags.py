@@ -146,6 +146,14 @@ def _is_folder(node):
     return node.get("tagType") in FOLDERISH
 
 
+def _own(node, prefix, owners, file):
+    key = prefix + (node["name"],)
+    owners[key] = file
+    for child in node.get("tags") or []:
+        if isinstance(child, dict):
+            _own(child, key, owners, file)
+
+
 def _merge_into(target, items, origin, owners, prefix, file):
     """Merge `items` (from `file`) into the list `target`; same-named folders merge by child."""
     by_name = {n["name"].lower(): n for n in target}
@@ -156,17 +164,18 @@ def _merge_into(target, items, origin, owners, prefix, file):
             clone = copy.deepcopy(node)
             target.append(clone)
             by_name[name.lower()] = clone
-            owners[key] = file
+            _own(clone, prefix, owners, file)
             continue
         existing = by_name[name.lower()]
         key = prefix + (existing["name"],)
         if _is_folder(existing) and _is_folder(node):
             for prop, value in node.items():
-                if prop != "tags" and existing.get(prop, value) != value:
+                if prop in ("tags", "name"):
+                    continue
+                if existing.get(prop, value) != value:
                     raise DeployError([Problem(file, "/".join(key), "folder property %r differs from "
                                                "%s" % (prop, owners[key]))])
-                if prop != "tags":
-                    existing[prop] = value
+                existing[prop] = value
             existing.setdefault("tags", [])
             _merge_into(existing["tags"], node.get("tags", []), origin, owners, key, file)
         else:
