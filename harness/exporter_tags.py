@@ -217,7 +217,9 @@ def _assign(items, prefix, index, candidates, default, out):
         if len(owners) > 1 and _is_folder(node):
             sub = {}
             _assign(node.get("tags", []), key, index, owners, default, sub)
-            for f in owners:
+            # a file keeps its part of a shared folder only while that part holds something
+            keep = [f for f in owners if sub.get(f)] or owners[:1]
+            for f in keep:
                 shell = {k: v for k, v in node.items() if k != "tags"}
                 shell["tags"] = sub.get(f, [])
                 out.setdefault(f, []).append(shell)
@@ -257,7 +259,7 @@ def split_provider(items, existing, default_name="imported.json", whole=True):
             continue
         old_bytes, old_root = existing[name]
         shape = shapes[name]
-        if not file_items and shape == "node":
+        if not file_items:
             result[name] = None
             continue
         if shape in ("provider", "tags"):
