@@ -124,7 +124,7 @@ def test_a_gateway_tag_export_loads_into_the_tag_model_with_gson_escapes_decoded
     model = load_project_tags(str(target))
     leaves = {str(t.path): t.config for t in model.iter_atomic()}
     assert sorted(leaves) == [
-        "[default]Stamping/Operator's Note",
+        "[default]Stamping/Line Settings", "[default]Stamping/Operator's Note",
         "[default]Stamping/Press 1/Changed At", "[default]Stamping/Press 1/Die Table",
         "[default]Stamping/Press 1/Force", "[default]Stamping/Press 1/Force Limit",
         "[default]Stamping/Press 1/Mode", "[default]Stamping/Press 1/Overloaded"]
