@@ -175,7 +175,9 @@ class _Checker:
                 self.add_source(rel, script.where, _body(script.header, script.body), 1)
             for ref in report.tags:
                 if ref.path is not None:
-                    self.tag_refs.append((rel, ref.where, ref.path))
+                    # a Perspective path without a provider uses the project's default provider
+                    path = ref.path if ref.path.startswith("[") else "[default]" + ref.path
+                    self.tag_refs.append((rel, ref.where, path))
         self.result.counts["views"] = count
 
     def tag_events(self):

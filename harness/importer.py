@@ -373,13 +373,23 @@ def import_paths(paths, project_dir, provider=None):
                 continue
         changes[rel] = data
     _stage_and_check(project_dir, changes, removals)
-    for rel, data in sorted(changes.items()):
-        target = os.path.join(project_dir, rel)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        tmp = target + ".genba-tmp"
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
+    # every new file is written beside its target first; only when all are on disk do the
+    # renames (each atomic) put them in place
+    pending = []
+    try:
+        for rel, data in sorted(changes.items()):
+            target = os.path.join(project_dir, rel)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target + ".genba-tmp", "wb") as handle:
+                pending.append(target)
+                handle.write(data)
+    except OSError:
+        for target in pending:
+            if os.path.exists(target + ".genba-tmp"):
+                os.remove(target + ".genba-tmp")
+        raise
+    for rel, target in zip(sorted(changes), pending):
+        os.replace(target + ".genba-tmp", target)
         result.written.append(rel)
     for rel in sorted(removals):
         target = os.path.join(project_dir, rel)

@@ -188,3 +188,17 @@ def test_check_command_exits_1_with_one_line_per_problem(project, capsys):
     args = parser.parse_args(["check", "--project", FIXTURE, "--no-jython", "--json"])
     assert args.func(args) == 0
     assert json.loads(capsys.readouterr().out)["ok"] is True
+
+
+def test_a_view_tag_path_without_provider_is_looked_up_in_the_default_provider(project):
+    edit_json(project / "views/Dispatch/Queue/view.json",
+              ["root", "children", 1, "propConfig", "props.text", "binding", "config", "tagPath"],
+              "Plant/Line 1/Shifts")
+    assert lines(project) == [
+        "views/Dispatch/Queue/view.json: $.root.children[1].propConfig['props.text'].binding.config"
+        ".tagPath: tag path '[default]Plant/Line 1/Shifts' does not exist in the tag model"]
+
+
+def test_the_shipped_project_passes_every_rule():
+    result = check_project("project", use_jython=False)
+    assert [str(p) for p in result.problems] == []

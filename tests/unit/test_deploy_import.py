@@ -264,3 +264,14 @@ def test_import_command_reports_what_it_wrote(tmp_path, capsys, exported):
     assert args.func(args) == 0
     doc = json.loads(capsys.readouterr().out)
     assert (doc["ok"], len(doc["written"]), doc["removed"]) == (True, 14, [])
+
+
+@pytest.mark.parametrize("source", ["project", "tests/cases/harness_project", FIXTURE])
+def test_every_project_in_the_repository_survives_export_then_import_byte_for_byte(tmp_path,
+                                                                                   source):
+    copy = tmp_path / "copy"
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    paths = write_export(build_export(source, "8.3", epoch=EPOCH), str(tmp_path / "genba.zip"))
+    result = import_paths(sorted(paths.values()), str(copy))
+    assert (result.written, result.removed) == ([], [])
+    assert tree(copy) == {k: v for k, v in tree(source).items()}
