@@ -81,22 +81,27 @@ _PY3_ONLY = {
 
 def py27_problem(source):
     """(line, message) when `source` is not Python 2.7, else None (no Jython at hand)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from lib2to3 import pygram, pytree
-        from lib2to3.pgen2 import driver, parse, tokenize
     text = source if source.endswith("\n") else source + "\n"
-    grammar = pygram.python_grammar
     try:
-        driver.Driver(grammar, convert=pytree.convert).parse_string(text)
-    except parse.ParseError as exc:
-        return (exc.context[1][0], "invalid syntax near %r" % exc.value)
-    except (tokenize.TokenError, IndentationError) as exc:
-        line = exc.args[1][0] if len(exc.args) > 1 and isinstance(exc.args[1], tuple) else 0
-        return (line, str(exc.args[0]))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from lib2to3 import pygram, pytree
+            from lib2to3.pgen2 import driver, parse, tokenize
+    except ImportError:  # Python 3.13+: no 2.7 grammar at hand, judge by the common subset
+        driver = None
+    if driver is not None:
+        try:
+            driver.Driver(pygram.python_grammar, convert=pytree.convert).parse_string(text)
+        except parse.ParseError as exc:
+            return (exc.context[1][0], "invalid syntax near %r" % exc.value)
+        except (tokenize.TokenError, IndentationError) as exc:
+            line = exc.args[1][0] if len(exc.args) > 1 and isinstance(exc.args[1], tuple) else 0
+            return (line, str(exc.args[0]))
     try:
         tree = ast.parse(text)
-    except SyntaxError:
+    except SyntaxError as exc:
+        if driver is None:
+            return (exc.lineno or 0, exc.msg)
         return None  # Python-2-only syntax that the 2.7 grammar accepted
     for node in ast.walk(tree):
         message = _PY3_ONLY.get(type(node))
