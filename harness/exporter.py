@@ -358,6 +358,20 @@ def _tags(project_dir, export, problems):
             export.tags[provider] = dump_json(provider_export(items))
 
 
+def _nested_resources(entries):
+    """A resource folder cannot also hold resources (a view inside a view, a query in a query)."""
+    folders = {name[: -len("/resource.json")] for name in entries if name.endswith("/resource.json")}
+    problems = []
+    for folder in sorted(folders):
+        parts = folder.split("/")
+        for i in range(2, len(parts)):
+            outer = "/".join(parts[:i])
+            if outer in folders:
+                problems.append(Problem(folder, "$", "lies inside the resource %s; Ignition cannot "
+                                                     "hold a resource inside another" % outer))
+    return problems
+
+
 def build_export(project_dir, ignition="8.3", epoch=None):
     """Everything `genba export` writes, built in memory; DeployError lists every bad input."""
     if ignition not in VERSIONS:
@@ -385,6 +399,8 @@ def build_export(project_dir, ignition="8.3", epoch=None):
     _queries(project_dir, stamp, export.entries, problems)
     _events(project_dir, stamp, ignition, export, problems)
     _tags(project_dir, export, problems)
+    if not problems:
+        problems.extend(_nested_resources(export.entries))
     if problems:
         raise DeployError(sorted(set(problems)))
     export.entries = dict(sorted(export.entries.items()))

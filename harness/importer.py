@@ -233,6 +233,10 @@ def translate(entries, problems, warnings):
         used.add(EVENT_DATA_BIN_81)
         warnings.append("%s: 8.1 gateway events are a binary Designer file; re-create them under "
                         "project/events (docs/deploy.md)" % EVENT_DATA_BIN_81)
+    for name in entries:
+        # folder manifests inside the resource trees Genba maps carry nothing to keep
+        if name.endswith("/resource.json") and name.startswith((SCRIPT_ROOT, VIEW_ROOT, NQ_ROOT)):
+            used.add(name)
     skipped = sorted({_resource_folder(n) for n in entries if n not in used})
     for name in skipped:
         if name.startswith(NQ_ROOT) and any(n.startswith(name + "/") and n.endswith("data.bin")

@@ -249,3 +249,15 @@ def test_export_command_writes_archive_tags_and_the_8_1_sheet(tmp_path, capsys):
         "genba-gateway-events-8.1.txt", "genba-tags-default.json", "genba.zip"]
     out = capsys.readouterr().out
     assert "MANUAL STEP for 8.1: 4 gateway event(s) are not in the archive" in out
+
+
+def test_a_view_inside_another_view_is_refused(project):
+    inner = project / "views" / "Line Overview" / "Detail"
+    inner.mkdir()
+    shutil.copy(project / "views" / "Line Overview" / "view.json", inner / "view.json")
+    with pytest.raises(DeployError) as caught:
+        build_export(str(project), "8.3", epoch=EPOCH)
+    assert [str(p) for p in caught.value.problems] == [
+        "com.inductiveautomation.perspective/views/Line Overview/Detail: $: lies inside the "
+        "resource com.inductiveautomation.perspective/views/Line Overview; Ignition cannot hold a "
+        "resource inside another"]
