@@ -251,6 +251,7 @@ def inspect_view(doc, file):
         if key in doc:
             walker.expect(doc[key], "object", "$." + key)
     walker.prop_config(doc.get("propConfig"), "$.propConfig")
+    walker.events(doc.get("events"), "$.events")
     root = doc.get("root")
     if root is None:
         walker.problem("$.root", "a view needs a root container")

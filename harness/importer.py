@@ -348,6 +348,10 @@ def import_paths(paths, project_dir, provider=None):
             desired.update(translate(content, problems, warnings))
         else:
             label = os.path.basename(path)
+            if content.lstrip()[:1] == b"<":
+                problems.append(Problem(label, "$", "an XML tag export; export the tags as JSON "
+                                                    "from the Tag Browser"))
+                continue
             try:
                 tag_inputs.append((_tag_provider(path, provider), read_tag_file(content, label), label))
             except DeployError as exc:

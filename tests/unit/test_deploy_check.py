@@ -202,3 +202,12 @@ def test_a_view_tag_path_without_provider_is_looked_up_in_the_default_provider(p
 def test_the_shipped_project_passes_every_rule():
     result = check_project("project", use_jython=False)
     assert [str(p) for p in result.problems] == []
+
+
+def test_view_level_event_scripts_are_compiled_too(project):
+    edit_json(project / "views/Line Overview/view.json", ["events"],
+              {"system": {"onStartup": {"type": "script", "scope": "G",
+                                        "config": {"script": "\tprint(f'{self}')"}}}})
+    assert lines(project) == [
+        "views/Line Overview/view.json: $.events.system.onStartup.config.script line 1: does not "
+        "compile under Jython 2.7: f-strings do not exist in Python 2.7"]

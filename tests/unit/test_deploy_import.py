@@ -275,3 +275,12 @@ def test_every_project_in_the_repository_survives_export_then_import_byte_for_by
     result = import_paths(sorted(paths.values()), str(copy))
     assert (result.written, result.removed) == ([], [])
     assert tree(copy) == {k: v for k, v in tree(source).items()}
+
+
+def test_an_xml_tag_export_is_refused_with_a_hint(tmp_path):
+    path = tmp_path / "old-tags.xml"
+    path.write_text('<Tags MinVersion="7.5"><Tag name="A"/></Tags>')
+    with pytest.raises(DeployError) as caught:
+        import_paths([str(path)], str(tmp_path / "project"))
+    assert [str(p) for p in caught.value.problems] == [
+        "old-tags.xml: $: an XML tag export; export the tags as JSON from the Tag Browser"]
