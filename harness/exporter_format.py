@@ -170,7 +170,7 @@ def resource_json(scope, version, files, attributes, timestamp):
         "version": version,
         "restricted": False,
         "overridable": True,
-        "files": sorted(files),
+        "files": list(files),  # the data file first, as the designer lists them
         "attributes": attrs,
     }
     attrs["lastModificationSignature"] = signature(manifest, files)

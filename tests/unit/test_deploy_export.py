@@ -70,7 +70,7 @@ def test_a_view_thumbnail_travels_with_its_view(project):
     (project / "views" / "Line Overview" / "thumbnail.png").write_bytes(b"\x89PNG-not-really")
     export = build_export(str(project), "8.3", epoch=EPOCH)
     base = "com.inductiveautomation.perspective/views/Line Overview/"
-    assert resource(export, base + "resource.json")["files"] == ["thumbnail.png", "view.json"]
+    assert resource(export, base + "resource.json")["files"] == ["view.json", "thumbnail.png"]
     assert export.entries[base + "thumbnail.png"] == b"\x89PNG-not-really"
 
 
