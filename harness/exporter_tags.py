@@ -202,9 +202,10 @@ def provider_export(items):
 
 
 def _paths(items, prefix, out):
+    """out {lower-cased path tuple: the node's own properties (without children)}."""
     for node in items:
-        key = prefix + (node["name"],)
-        out.add(key)
+        key = prefix + (node["name"].lower(),)
+        out[key] = {k: v for k, v in node.items() if k != "tags"}
         if _is_folder(node):
             _paths(node.get("tags", []), key, out)
 
@@ -212,15 +213,20 @@ def _paths(items, prefix, out):
 def _assign(items, prefix, index, candidates, default, out):
     """Distribute `items` over files: out {file: [nodes]}."""
     for node in items:
-        key = prefix + (node["name"],)
+        key = prefix + (node["name"].lower(),)
         owners = [f for f in index if key in index[f]]
         if len(owners) > 1 and _is_folder(node):
             sub = {}
             _assign(node.get("tags", []), key, index, owners, default, sub)
             # a file keeps its part of a shared folder only while that part holds something
             keep = [f for f in owners if sub.get(f)] or owners[:1]
+            props = {k: v for k, v in node.items() if k != "tags"}
+            merged = {}
+            for f in owners:
+                merged.update(index[f][key])
             for f in keep:
-                shell = {k: v for k, v in node.items() if k != "tags"}
+                # unchanged folder properties stay as each file wrote them
+                shell = dict(index[f][key]) if props == merged else dict(props)
                 shell["tags"] = sub.get(f, [])
                 out.setdefault(f, []).append(shell)
         elif owners:
@@ -240,15 +246,15 @@ def split_provider(items, existing, default_name="imported.json", whole=True):
     for name in sorted(existing):
         shape, file_items = root_items(existing[name][1], name)
         shapes[name] = shape
-        index[name] = set()
+        index[name] = {}
         _paths(file_items, (), index[name])
     if not existing:
         return {"tags.json": dump_json(provider_export(items))}
     if not whole:
         # only the imported top-level tags change; the rest of the provider stays as it is
         current = merge_provider({n: existing[n][1] for n in existing})  # validated on load
-        names = {n["name"] for n in items}
-        items = [n for n in current if n["name"] not in names] + list(items)
+        names = {n["name"].lower() for n in items}
+        items = [n for n in current if n["name"].lower() not in names] + list(items)
     out = {}
     _assign(items, (), index, None, default_name, out)
     result = {}

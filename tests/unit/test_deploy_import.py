@@ -284,3 +284,14 @@ def test_an_xml_tag_export_is_refused_with_a_hint(tmp_path):
         import_paths([str(path)], str(tmp_path / "project"))
     assert [str(p) for p in caught.value.problems] == [
         "old-tags.xml: $: an XML tag export; export the tags as JSON from the Tag Browser"]
+
+
+def test_folder_properties_of_a_shared_folder_stay_as_each_file_wrote_them(project, tmp_path):
+    plant = json.loads((project / "tags/default/plant.json").read_text())
+    plant["tooltip"] = "the plant"
+    (project / "tags/default/plant.json").write_text(json.dumps(plant, indent=2))
+    before = tree(project)
+    paths = write_export(build_export(str(project), "8.3", epoch=EPOCH), str(tmp_path / "g.zip"))
+    result = import_paths([paths["tags:default"]], str(project))
+    assert (result.written, result.removed) == ([], [])
+    assert tree(project) == before
