@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "ACTOR",
+    "CHANGE_TYPES",
+    "EVENT_DATA_BIN_81",
     "EVENT_KINDS",
     "NQ_DEFAULT_ATTRIBUTES",
     "NQ_ROOT",

@@ -17,6 +17,7 @@ from harness.exporter_format import DeployError, Problem, dump_json, load_json_b
 __all__ = [
     "DATA_TYPES",
     "TAG_TYPES",
+    "load_provider_dir",
     "merge_provider",
     "provider_export",
     "read_tag_file",

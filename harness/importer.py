@@ -24,7 +24,7 @@ from harness.exporter_format import (
     CHANGE_TYPES, EVENT_DATA_BIN_81, EVENT_KINDS, NQ_DEFAULT_ATTRIBUTES, NQ_ROOT, SCRIPT_ROOT,
     SQL_TYPES, VIEW_ROOT, DeployError, Problem, dump_json, load_json_bytes)
 from harness.exporter_tags import (
-    load_provider_dir, merge_provider, read_tag_file, root_items, split_provider)
+    load_provider_dir, read_tag_file, root_items, split_provider)
 
 __all__ = ["ImportResult", "import_paths", "read_input", "translate"]
 
