@@ -14,7 +14,9 @@ Rules, each reported as ``file: json-path: problem``:
    view parameter defaults, and skipped when they depend on runtime values;
 5. mes functions: each ``mes.<module>.<name>(`` call in events, views, tag events and the library
    names a module of project/scripts that defines <name> at top level;
-6. gateway events define their handler function (``def onTagChange(...)`` …).
+6. gateway events define their handler function (``def onTagChange(...)`` …);
+7. named queries: SQL placeholders match the sidecar parameters, and every query path a view
+   binding or a ``system.db.runNamedQuery("…")`` literal names exists.
 """
 from __future__ import annotations
 
@@ -38,6 +40,8 @@ TAG_EVENT_HEADER = ("def %s(tag, tagPath, previousValue, currentValue, initialCh
 ALARM_EVENT_HEADER = "def %s(tag, tagPath, alarmName, alarmEvent, alarmPath, missedEvents):"
 _TAG_LITERAL = re.compile(r"""(?P<q>["'])(?P<path>\[[A-Za-z0-9_ .~-]*\][^"'\n\\]*)(?P=q)""")
 _MES_CALL = re.compile(r"(?<![\w.])mes((?:\s*\.\s*[A-Za-z_]\w*)+)\s*\(")
+_NAMED_QUERY_CALL = re.compile(
+    r"""system\.db\.(?:runNamedQuery|execQuery|execUpdate)\(\s*(?P<q>["'])(?P<path>[^"'\n]+)(?P=q)""")
 _SKIP_PROVIDERS = {".", "~", "system", "client", "session"}
 
 #: (archive prefix, scope, version, required files, required attributes) per resource type.
@@ -173,6 +177,8 @@ class _Checker:
             count += 1
             for script in report.scripts:
                 self.add_source(rel, script.where, _body(script.header, script.body), 1)
+            for ref in report.queries:
+                self.query_refs.append((rel, ref.where, ref.path))
             for ref in report.tags:
                 if ref.path is not None:
                     # a Perspective path without a provider uses the project's default provider
@@ -247,8 +253,62 @@ class _Checker:
                 if message:
                     self.problem(file, spot, message)
 
+    def named_queries(self):
+        """Placeholders match the sidecar; every query path a view or script names exists."""
+        root = os.path.join(self.project, "db", "queries")
+        known = set()
+        for here, dirs, files in os.walk(root):
+            dirs.sort()
+            for name in sorted(files):
+                if not name.endswith(".sql"):
+                    continue
+                path = os.path.join(here, name)
+                rel = os.path.relpath(path, self.project).replace(os.sep, "/")
+                known.add(rel[len("db/queries/"):-4])
+                side = path[:-4] + ".json"
+                try:
+                    sidecar = load_json_bytes(_read(side), side)
+                    params = {p["identifier"]: p.get("type", "Parameter")
+                              for p in sidecar.get("parameters", [])}
+                except (DeployError, OSError, KeyError, TypeError, AttributeError):
+                    continue  # reported by the structure rule
+                self.query_placeholders(rel, _read(path).decode("utf-8"), params)
+        self.result.counts["named_queries"] = len(known)
+        for file, where, path in self.query_refs:
+            if path not in known:
+                self.problem(file, where, "named query %r does not exist in db/queries" % path)
+        for file, where, text, offset in self.texts:
+            for match in _NAMED_QUERY_CALL.finditer(text):
+                if match.group("path") not in known:
+                    line = text.count("\n", 0, match.start()) + 1 - offset
+                    spot = ("%s line %d" % (where, max(line, 1))).strip() if where else \
+                        "line %d" % line
+                    self.problem(file, spot, "named query %r does not exist in db/queries"
+                                 % match.group("path"))
+
+    def query_placeholders(self, rel, sql, params):
+        bare = re.sub(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/", lambda m: re.sub(r"[^\n]", " ",
+                                                                           m.group(0)), sql,
+                      flags=re.S)
+        used = {}
+        for match in re.finditer(r"(?<![:\w]):([A-Za-z_]\w*)|\{([A-Za-z_]\w*)\}", bare):
+            name = match.group(1) or match.group(2)
+            used.setdefault(name, (bare.count("\n", 0, match.start()) + 1,
+                                   "Parameter" if match.group(1) else "QueryString"))
+        for name, (line, kind) in sorted(used.items()):
+            if name not in params:
+                self.problem(rel, "line %d" % line, "%s is not a parameter in the sidecar"
+                             % (":" + name if kind == "Parameter" else "{%s}" % name))
+            elif params[name] != kind and not (kind == "Parameter" and params[name] == "Value"):
+                self.problem(rel, "line %d" % line, "%r is a %s parameter, used as %s"
+                             % (name, params[name], kind))
+        for name in sorted(set(params) - set(used)):
+            self.problem(rel[:-4] + ".json", "$.parameters", "%r is never used in the query"
+                         % name)
+
     def run(self):
         self.tag_refs = []
+        self.query_refs = []
         export = self.structure()
         if export is not None:
             self.resources(export)
@@ -259,6 +319,7 @@ class _Checker:
         self.compile()
         self.tag_paths()
         self.mes_calls()
+        self.named_queries()
         self.result.problems = sorted(set(self.result.problems))
         return self.result
 

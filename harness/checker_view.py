@@ -42,6 +42,7 @@ class ViewReport:
     problems: list = field(default_factory=list)
     scripts: list = field(default_factory=list)
     tags: list = field(default_factory=list)
+    queries: list = field(default_factory=list)
 
 
 def _kind(value):
@@ -120,6 +121,9 @@ class _Walker:
             self.expect(config.get("struct"), "object", where + ".config.struct")
         if kind == "tag":
             self.tag_binding(config, where + ".config")
+        if kind == "query":
+            self.report.queries.append(TagRef(where + ".config.queryPath", config["queryPath"],
+                                              config["queryPath"]))
         transforms = binding.get("transforms")
         if transforms is not None and self.expect(transforms, "array", where + ".transforms"):
             for i, transform in enumerate(transforms):

@@ -36,8 +36,8 @@ def edit_json(path, keys, value):
 def test_the_fixture_project_passes_every_rule():
     result = check_project(FIXTURE, use_jython=False)
     assert [str(p) for p in result.problems] == []
-    assert result.counts == {"events": 4, "modules": 2, "resources": 9, "scripts_compiled": 12,
-                             "tags": 29, "views": 2}
+    assert result.counts == {"events": 4, "modules": 2, "named_queries": 1, "resources": 9,
+                             "scripts_compiled": 12, "tags": 29, "views": 2}
 
 
 @pytest.mark.jython
@@ -211,3 +211,30 @@ def test_view_level_event_scripts_are_compiled_too(project):
     assert lines(project) == [
         "views/Line Overview/view.json: $.events.system.onStartup.config.script line 1: does not "
         "compile under Jython 2.7: f-strings do not exist in Python 2.7"]
+
+
+def test_named_query_placeholders_must_match_the_sidecar(project):
+    (project / "db/queries/dispatch/queue_for_center.sql").write_text(
+        "SELECT wo_id FROM work_order -- :not_a_param\n"
+        "WHERE work_center = :centre AND note <> ':literal' AND qty > :min_qty::int\n")
+    edit_json(project / "db/queries/dispatch/queue_for_center.json", ["parameters"],
+              [{"identifier": "center", "sqlType": "String"},
+               {"identifier": "min_qty", "sqlType": "Int4"}])
+    assert lines(project) == [
+        "db/queries/dispatch/queue_for_center.json: $.parameters: 'center' is never used in the "
+        "query",
+        "db/queries/dispatch/queue_for_center.sql: line 2: :centre is not a parameter in the "
+        "sidecar"]
+
+
+def test_named_queries_that_views_and_scripts_name_must_exist(project):
+    edit_json(project / "views/Dispatch/Queue/view.json",
+              ["root", "children", 3, "propConfig", "props.data", "binding", "config",
+               "queryPath"], "dispatch/queue")
+    path = project / "scripts/mes/dispatch/queue.py"
+    path.write_text(path.read_text().replace('"dispatch/queue_for_center"', '"dispatch/queues"'))
+    assert lines(project) == [
+        "scripts/mes/dispatch/queue.py: line 7: named query 'dispatch/queues' does not exist in "
+        "db/queries",
+        "views/Dispatch/Queue/view.json: $.root.children[3].propConfig['props.data'].binding.config"
+        ".queryPath: named query 'dispatch/queue' does not exist in db/queries"]
