@@ -408,7 +408,11 @@ def build_export(project_dir, ignition="8.3", epoch=None):
 
 
 def zip_bytes(entries, epoch):
-    """The archive bytes: sorted entries, fixed times and permissions, deflated."""
+    """The archive bytes: sorted entries, fixed times and permissions, stored uncompressed.
+
+    Stored, not deflated: deflate output depends on the zlib build, stored bytes do not, so the
+    same source gives the same archive on every machine.
+    """
     import io
 
     moment = _dt.datetime.fromtimestamp(max(int(epoch), 315532800), tz=_dt.timezone.utc)
@@ -417,10 +421,10 @@ def zip_bytes(entries, epoch):
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in sorted(entries):
             info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED
             info.create_system = 3
             info.external_attr = 0o100644 << 16
-            archive.writestr(info, entries[name], compresslevel=9)
+            archive.writestr(info, entries[name])
     return buffer.getvalue()
 
 

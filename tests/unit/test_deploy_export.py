@@ -261,3 +261,11 @@ def test_a_view_inside_another_view_is_refused(project):
         "com.inductiveautomation.perspective/views/Line Overview/Detail: $: lies inside the "
         "resource com.inductiveautomation.perspective/views/Line Overview; Ignition cannot hold a "
         "resource inside another"]
+
+
+def test_archive_entries_are_stored_with_fixed_permissions():
+    export = build_export(FIXTURE, "8.3", epoch=EPOCH)
+    archive = zipfile.ZipFile(io.BytesIO(zip_bytes(export.entries, export.epoch)))
+    assert {(i.compress_type, i.external_attr >> 16, i.create_system)
+            for i in archive.infolist()} == {(zipfile.ZIP_STORED, 0o100644, 3)}
+    assert {i.filename: archive.read(i) for i in archive.infolist()} == export.entries
