@@ -295,3 +295,10 @@ def test_folder_properties_of_a_shared_folder_stay_as_each_file_wrote_them(proje
     result = import_paths([paths["tags:default"]], str(project))
     assert (result.written, result.removed) == ([], [])
     assert tree(project) == before
+
+
+def test_an_imported_gateway_export_runs_in_the_harness(tmp_path, make_gateway):
+    import_paths([GATEWAY], str(tmp_path / "project"))
+    gateway = make_gateway(project=str(tmp_path / "project"))
+    gateway.clock.advance(30)
+    assert gateway.call("plant.util.line_name", 3) == "Line 3"
