@@ -366,9 +366,11 @@ def _tag_problem(path, known, providers):
     if not match:
         return None
     provider, rest = match.group(1) or "default", match.group(2)
-    if provider.lower() in _SKIP_PROVIDERS or "{" in provider:
-        return None
+    if provider.lower() in _SKIP_PROVIDERS or "{" in provider or rest[:1].isspace() or not rest:
+        return None  # "[genba] started" is a log prefix, not a tag path
     if provider.lower() not in providers:
+        if "/" not in rest:
+            return None
         return "tag path %r names provider [%s], which the project has no tags for" % (path,
                                                                                       provider)
     cut = min([i for i in (rest.find("{"), rest.find("%")) if i >= 0] or [-1])

@@ -86,6 +86,8 @@ def test_a_missing_tag_in_a_script_literal_is_reported(project):
     "[default]Plant/Line 1/%s/State",
     "[.]Anything",                                       # relative to the tag
     "[System]Gateway/CurrentDateTime",
+    "[dispatch] released order",                          # a log prefix, not a tag path
+    "[WARN]",
 ])
 def test_tag_literals_that_resolve_or_depend_on_runtime_values_pass(project, literal):
     path = project / "scripts/mes/oee.py"
@@ -95,9 +97,9 @@ def test_tag_literals_that_resolve_or_depend_on_runtime_values_pass(project, lit
 
 def test_an_unknown_provider_is_named(project):
     path = project / "scripts/mes/oee.py"
-    path.write_text(path.read_text() + "\nPATH = '[edge]Plant'\n")
+    path.write_text(path.read_text() + "\nPATH = '[edge]Plant/Line 1'\n")
     assert lines(project) == [
-        "scripts/mes/oee.py: line 22: tag path '[edge]Plant' names provider [edge], which the "
+        "scripts/mes/oee.py: line 22: tag path '[edge]Plant/Line 1' names provider [edge], which the "
         "project has no tags for"]
 
 
