@@ -154,7 +154,10 @@ class _Checker:
                 self.problem(rel, "line 1", "a %s event defines its handler: def %s(...)"
                              % (kind, handler))
             if config:
-                conf = load_json_bytes(_read(config), config)
+                try:
+                    conf = load_json_bytes(_read(config), config)
+                except DeployError:
+                    continue  # reported by the structure rule
                 for i, path in enumerate(conf.get("paths", []) if isinstance(conf, dict) else []):
                     self.tag_refs.append((os.path.relpath(config, self.project).replace(
                         os.sep, "/"), "$.paths[%d]" % i, path))

@@ -240,3 +240,13 @@ def test_named_queries_that_views_and_scripts_name_must_exist(project):
         "db/queries",
         "views/Dispatch/Queue/view.json: $.root.children[3].propConfig['props.data'].binding.config"
         ".queryPath: named query 'dispatch/queue' does not exist in db/queries"]
+
+
+def test_a_broken_event_config_is_reported_once_and_the_other_rules_still_run(project):
+    (project / "events/tag-change/MachineState/config.json").write_text("{paths: []}")
+    path = project / "scripts/mes/oee.py"
+    path.write_text(path.read_text() + "\nPATH = '[default]Nowhere'\n")
+    assert lines(project) == [
+        "events/tag-change/MachineState/config.json: $: invalid JSON at line 1 column 2: Expecting "
+        "property name enclosed in double quotes",
+        "scripts/mes/oee.py: line 22: tag path '[default]Nowhere' does not exist in the tag model"]
