@@ -131,7 +131,7 @@ class _Checker:
                 if name.endswith(".py"):
                     path = os.path.join(here, name)
                     rel = os.path.relpath(path, self.project).replace(os.sep, "/")
-                    self.add_source(rel, "", _read(path).decode("utf-8"), 0)
+                    self.add_source(rel, "", _read(path).decode("utf-8", "replace"), 0)
                     count += 1
         self.result.counts["modules"] = count
 
@@ -141,7 +141,7 @@ class _Checker:
             if not os.path.isfile(script):
                 continue
             rel = os.path.relpath(script, self.project).replace(os.sep, "/")
-            text = _read(script).decode("utf-8")
+            text = _read(script).decode("utf-8", "replace")
             self.add_source(rel, "", text, 0)
             count += 1
             handler = EVENT_KINDS[kind].script[:-3]
@@ -275,7 +275,7 @@ class _Checker:
                               for p in sidecar.get("parameters", [])}
                 except (DeployError, OSError, KeyError, TypeError, AttributeError):
                     continue  # reported by the structure rule
-                self.query_placeholders(rel, _read(path).decode("utf-8"), params)
+                self.query_placeholders(rel, _read(path).decode("utf-8", "replace"), params)
         self.result.counts["named_queries"] = len(known)
         for file, where, path in self.query_refs:
             if path not in known:
@@ -403,7 +403,7 @@ def _library(root):
             path = os.path.join(here, name)
             key = tuple(os.path.relpath(path, root)[:-3].split(os.sep))
             try:
-                tree = ast.parse(_read(path).decode("utf-8"))
+                tree = ast.parse(_read(path).decode("utf-8", "replace"))
             except SyntaxError:
                 modules[key] = None  # unknown: reported by the compile rule
                 continue
