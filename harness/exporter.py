@@ -299,7 +299,7 @@ def _events(project_dir, stamp, version, export, problems):
             export.entries[base + "/resource.json"] = resource_json(
                 "G", 1, {spec.script: code}, attrs, stamp)
         else:
-            manual.append(_manual_entry(kind, name, spec, config, code.decode("utf-8")))
+            manual.append(_manual_entry(kind, name, spec, config, code.decode("utf-8", "replace")))
     if manual:
         export.manual_events = MANUAL_HEADER + "\n".join(manual)
 
