@@ -82,8 +82,18 @@ class _Walker:
         self.scripts(node.get("scripts"), where + ".scripts")
         children = node.get("children")
         if children is not None and self.expect(children, "array", where + ".children"):
+            seen = {}
             for i, child in enumerate(children):
-                self.component(child, "%s.children[%d]" % (where, i))
+                spot = "%s.children[%d]" % (where, i)
+                self.component(child, spot)
+                name = child.get("meta", {}).get("name") if isinstance(child, dict) and \
+                    isinstance(child.get("meta"), dict) else None
+                if isinstance(name, str) and name:
+                    if name in seen:
+                        self.problem(spot + ".meta.name", "%r is also the name of %s; sibling "
+                                                          "components need distinct names"
+                                     % (name, seen[name]))
+                    seen.setdefault(name, spot)
 
     def prop_config(self, config, where):
         if config is None or not self.expect(config, "object", where):

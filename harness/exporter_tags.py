@@ -202,11 +202,16 @@ def provider_export(items):
     return {"name": "", "tagType": "Provider", "tags": items}
 
 
+_EMPTY = ("", "<empty folders>")  # index key of the set of folders a file declares empty
+
+
 def _paths(items, prefix, out):
     """out {lower-cased path tuple: the node's own properties (without children)}."""
     for node in items:
         key = prefix + (node["name"].lower(),)
         out[key] = {k: v for k, v in node.items() if k != "tags"}
+        if _is_folder(node) and not node.get("tags"):
+            out.setdefault(_EMPTY, set()).add(key)
         if _is_folder(node):
             _paths(node.get("tags", []), key, out)
 
@@ -219,21 +224,42 @@ def _assign(items, prefix, index, candidates, default, out):
         if len(owners) > 1 and _is_folder(node):
             sub = {}
             _assign(node.get("tags", []), key, index, owners, default, sub)
-            # a file keeps its part of a shared folder only while that part holds something
-            keep = [f for f in owners if sub.get(f)] or owners[:1]
-            props = {k: v for k, v in node.items() if k != "tags"}
+            # a file keeps its part of a shared folder while that part holds something, or when
+            # the file itself declared the folder empty
+            keep = [f for f in owners if sub.get(f) or key in index[f].get(_EMPTY, ())] or \
+                owners[:1]
+            props = {k: v for k, v in node.items() if k not in ("tags", "name")}
             merged = {}
             for f in owners:
                 merged.update(index[f][key])
+            merged.pop("name", None)
             for f in keep:
-                # unchanged folder properties stay as each file wrote them
+                # unchanged folder properties stay as each file wrote them (name spelling too)
                 shell = dict(index[f][key]) if props == merged else dict(props)
+                shell["name"] = index[f][key]["name"]
                 shell["tags"] = sub.get(f, [])
                 out.setdefault(f, []).append(shell)
         elif owners:
             out.setdefault(owners[0], []).append(node)
         else:
             out.setdefault(candidates[0] if candidates else default, []).append(node)
+
+
+def _reorder(items, original):
+    """`items` in the order `original` (a file's old list) had them; new ones after, in order."""
+    position = {n["name"].lower(): i for i, n in enumerate(original) if isinstance(n, dict)}
+    before = {n["name"].lower(): n for n in original if isinstance(n, dict)}
+    ordered = sorted(enumerate(items), key=lambda pair: (
+        position.get(pair[1]["name"].lower(), len(position)), pair[0]))
+    result = []
+    for _index, node in ordered:
+        old = before.get(node["name"].lower())
+        if _is_folder(node) and old is not None and isinstance(old.get("tags"), list) and \
+                isinstance(node.get("tags"), list):
+            node = dict(node)
+            node["tags"] = _reorder(node["tags"], old["tags"])
+        result.append(node)
+    return result
 
 
 def split_provider(items, existing, default_name="imported.json", whole=True):
@@ -266,6 +292,7 @@ def split_provider(items, existing, default_name="imported.json", whole=True):
             continue
         old_bytes, old_root = existing[name]
         shape = shapes[name]
+        file_items = _reorder(file_items, root_items(old_root, name)[1])
         if not file_items:
             result[name] = None
             continue

@@ -269,3 +269,15 @@ def test_archive_entries_are_stored_with_fixed_permissions():
     assert {(i.compress_type, i.external_attr >> 16, i.create_system)
             for i in archive.infolist()} == {(zipfile.ZIP_STORED, 0o100644, 3)}
     assert {i.filename: archive.read(i) for i in archive.infolist()} == export.entries
+
+
+def test_sibling_components_with_the_same_name_are_refused(project):
+    path = project / "views" / "Dispatch" / "Queue" / "view.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["root"]["children"][3]["meta"]["name"] = "Release"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(DeployError) as caught:
+        build_export(str(project), "8.3", epoch=EPOCH)
+    assert [str(p) for p in caught.value.problems] == [
+        "views/Dispatch/Queue/view.json: $.root.children[3].meta.name: 'Release' is also the name "
+        "of $.root.children[2]; sibling components need distinct names"]
