@@ -16,7 +16,8 @@ Rules, each reported as ``file: json-path: problem``:
    names a module of project/scripts that defines <name> at top level;
 6. gateway events define their handler function (``def onTagChange(...)`` …);
 7. named queries: SQL placeholders match the sidecar parameters, and every query path a view
-   binding or a ``system.db.runNamedQuery("…")`` literal names exists.
+   binding or a ``system.db.runNamedQuery("…")`` literal names exists;
+8. view parameters: every ``view.params.<name>`` a binding or view script uses is defined.
 """
 from __future__ import annotations
 
@@ -180,6 +181,10 @@ class _Checker:
             count += 1
             for script in report.scripts:
                 self.add_source(rel, script.where, _body(script.header, script.body), 1)
+            params = doc.get("params") if isinstance(doc.get("params"), dict) else {}
+            for where, name in report.params_used:
+                if name not in params:
+                    self.problem(rel, where, "view parameter %r is not defined in $.params" % name)
             for ref in report.queries:
                 self.query_refs.append((rel, ref.where, ref.path))
             for ref in report.tags:

@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ BINDING_TYPES = ("tag", "property", "expr", "expr-struct", "query", "http", "tag
 TRANSFORM_TYPES = ("script", "expression", "map", "format")
 TAG_MODES = ("direct", "indirect", "expression")
 _REF = re.compile(r"\{([^{}]+)\}")
+_VIEW_PARAM = re.compile(r"\bview\.params\.([A-Za-z_][A-Za-z0-9_]*)")
 
 
 @dataclass
@@ -43,6 +45,7 @@ class ViewReport:
     scripts: list = field(default_factory=list)
     tags: list = field(default_factory=list)
     queries: list = field(default_factory=list)
+    params_used: list = field(default_factory=list)   # (where, name) of each view.params.<name>
 
 
 def _kind(value):
@@ -127,6 +130,8 @@ class _Walker:
             self.problem("%s.config.%s" % (where, need[kind]), "a %s binding needs a %s string"
                          % (kind, need[kind]))
             return
+        for name in sorted(set(_VIEW_PARAM.findall(json.dumps(config)))):
+            self.report.params_used.append((where + ".config", name))
         if kind == "expr-struct":
             self.expect(config.get("struct"), "object", where + ".config.struct")
         if kind == "tag":
@@ -251,6 +256,8 @@ class _Walker:
 
     def add_script(self, where, header, body):
         self.report.scripts.append(EmbeddedScript(where, header, body))
+        for name in sorted(set(_VIEW_PARAM.findall(body))):
+            self.report.params_used.append((where, name))
 
 
 def inspect_view(doc, file):

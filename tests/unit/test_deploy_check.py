@@ -250,3 +250,17 @@ def test_a_broken_event_config_is_reported_once_and_the_other_rules_still_run(pr
         "events/tag-change/MachineState/config.json: $: invalid JSON at line 1 column 2: Expecting "
         "property name enclosed in double quotes",
         "scripts/mes/oee.py: line 22: tag path '[default]Nowhere' does not exist in the tag model"]
+
+
+def test_view_parameters_used_by_bindings_and_scripts_must_be_defined(project):
+    edit_json(project / "views/Dispatch/Queue/view.json",
+              ["root", "children", 3, "propConfig", "props.data", "binding", "config",
+               "parameters", "center"], "{view.params.centre}")
+    edit_json(project / "views/Dispatch/Queue/view.json",
+              ["root", "children", 2, "events", "dom", "onClick", "config", "script"],
+              "\tmes.dispatch.queue.next_order(self.view.params.workCenter)")
+    assert lines(project) == [
+        "views/Dispatch/Queue/view.json: $.root.children[2].events.dom.onClick.config.script: view "
+        "parameter 'workCenter' is not defined in $.params",
+        "views/Dispatch/Queue/view.json: $.root.children[3].propConfig['props.data'].binding.config: "
+        "view parameter 'centre' is not defined in $.params"]
