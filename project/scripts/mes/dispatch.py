@@ -6,7 +6,8 @@ released or in progress. Order: first the positions a lead set (`resequence`), t
 start now (`ready`) and which operations it waits for.
 
 Live status per work center is written to `[default]Genba/Dispatch/<work center>/…` (an instance
-of the `Dispatch/WorkCenterStatus` UDT; created when missing): State (idle|running|paused),
+of the `Dispatch/WorkCenterStatus` UDT; created when missing): State (running, else paused,
+else held, else idle),
 CurrentWO, CurrentOp, CurrentItem, Operator, Station, QtyReleased, QtyGood, QtyScrap, QtyRework,
 Running, QueueDepth, NextWO, NextOp, Held, Updated. Actions publish after their transaction
 commits; the `dispatch-status` timer republishes every work center, so a tag write that failed
@@ -119,7 +120,8 @@ def status(work_center_id, tx=None):
         waiting = queue(work_center_id, tx)
         shown = running[0] if running else (paused[0] if paused else None)
         text = mes.compat.text  # noqa: F821
-        result = {"State": "running" if running else ("paused" if paused else "idle"),
+        state = "running" if running else ("paused" if paused else ("held" if held else "idle"))
+        result = {"State": state,
                   "CurrentWO": "", "CurrentOp": 0, "CurrentItem": "", "Operator": "",
                   "Station": "", "QtyReleased": 0.0, "QtyGood": 0.0, "QtyScrap": 0.0,
                   "QtyRework": 0.0, "Running": len(running),

@@ -153,6 +153,11 @@ def clock_on_crew(actor, crew_id, wo_id, op_seq, tx=None):
                 raise mes.security.NotSignedIn(  # noqa: F821
                     "Crew member %r is not signed in at any station." % (username,))
             _direct_check(username, station_id, wo_id, op_seq, tx)
+            current = open_entry(username, tx)
+            if current is not None and current["kind"] == "direct" and \
+                    current["wo_id"] == wo_id and int(current["op_seq"]) == int(op_seq):
+                entries[username] = int(current["id"])  # already on it: keep the entry
+                continue
             entries[username] = _open(username, mes.compat.text(station_id), "direct",  # noqa: F821
                                       wo_id, int(op_seq), None, crew_id, tx)
         return entries
