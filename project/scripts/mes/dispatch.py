@@ -190,15 +190,27 @@ def publish_for_order(wo_id):
     return centers
 
 
-def publish_all():
-    """Publish every work center (the `dispatch-status` timer calls this)."""
+def publish_all(force=False):
+    """Publish every work center (the `dispatch-status` timer calls this).
+
+    Every change on the floor writes an audit row, so when the audit trail has not grown since
+    the last complete publish (`PublishedAuditSeq` tag) there is nothing new and only that one
+    number is read. Returns the work centers published.
+    """
+    logger = system.util.getLogger("mes.dispatch")  # noqa: F821
     try:
-        centers = _tm().run(lambda tx: [mes.compat.text(r["work_center_id"]) for r in _tm().rows(  # noqa: F821
-            "SELECT work_center_id FROM work_centers ORDER BY work_center_id", [], tx)])
+        seq, centers = _tm().run(lambda tx: (
+            _tm().scalar("SELECT last_seq FROM audit_chains WHERE chain = ?", ["main"], tx),
+            [mes.compat.text(r["work_center_id"]) for r in _tm().rows(  # noqa: F821
+                "SELECT work_center_id FROM work_centers ORDER BY work_center_id", [], tx)]))
     except Exception as error:  # noqa: BLE001 - no database yet: nothing to publish, say why
-        system.util.getLogger("mes.dispatch").warn(  # noqa: F821
-            "Work centers could not be read, no status published: %r" % (error,))
+        logger.warn("Work centers could not be read, no status published: %r" % (error,))
         return []
-    for center in centers:
-        publish(center)
+    marker = STATUS_ROOT + "/PublishedAuditSeq"
+    if not force and seq is not None and \
+            system.tag.readBlocking([marker])[0].value == int(seq):  # noqa: F821
+        return []
+    results = [publish(center) for center in centers]
+    if seq is not None and None not in results:
+        system.tag.writeBlocking([marker], [int(seq)])  # noqa: F821
     return centers
