@@ -195,14 +195,16 @@ def hours(wo_id=None, tx=None):
     Returns a list of dicts {wo_id, op_seq, username, kind, indirect_code, hours, entries},
     sorted; `hours` is total milliseconds / 3 600 000.
     """
-    sql = ("SELECT wo_id, op_seq, username, kind, indirect_code, SUM(duration_ms) AS ms, "
-           "COUNT(*) AS entries FROM labor_entries WHERE clock_off IS NOT NULL")
-    args = []
-    if wo_id is not None:
-        sql += " AND wo_id = ?"
-        args = [wo_id]
-    sql += (" GROUP BY wo_id, op_seq, username, kind, indirect_code"
-            " ORDER BY kind, wo_id, op_seq, username, indirect_code")
+    if wo_id is None:
+        sql, args = ("SELECT wo_id, op_seq, username, kind, indirect_code, SUM(duration_ms) AS ms, "
+                     "COUNT(*) AS entries FROM labor_entries WHERE clock_off IS NOT NULL "
+                     "GROUP BY wo_id, op_seq, username, kind, indirect_code "
+                     "ORDER BY kind, wo_id, op_seq, username, indirect_code"), []
+    else:
+        sql, args = ("SELECT wo_id, op_seq, username, kind, indirect_code, SUM(duration_ms) AS ms, "
+                     "COUNT(*) AS entries FROM labor_entries WHERE clock_off IS NOT NULL AND "
+                     "wo_id = ? GROUP BY wo_id, op_seq, username, kind, indirect_code "
+                     "ORDER BY kind, wo_id, op_seq, username, indirect_code"), [wo_id]
 
     def work(tx):
         result = []
