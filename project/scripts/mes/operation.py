@@ -13,10 +13,10 @@ Quantities good + scrap + rework reported at an operation never exceed the relea
 """
 from __future__ import absolute_import, division, print_function
 
-__all__ = ["InterlockWriteFailed", "OperationAlreadyStarted", "QuantityExceedsReleased",
-           "QualityGateBlocked", "StepsIncomplete", "TRANSITIONS", "UnknownOperation",
-           "WrongStation", "check_station", "complete", "gate", "get", "hold_running",
-           "list_for", "pause", "report", "resume", "skip", "start"]
+__all__ = ["InterlockWriteFailed", "OperationAlreadyStarted", "QualityGateBlocked",
+           "QuantityExceedsReleased", "StepsIncomplete", "TRANSITIONS", "UnknownOperation",
+           "WrongStation", "check_station", "complete", "gate", "get", "hold_running", "list_for",
+           "pause", "report", "resume", "skip", "start"]
 
 TRANSITIONS = {
     "released": ("in_progress", "skipped"),

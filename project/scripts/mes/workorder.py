@@ -14,8 +14,8 @@ import datetime
 import re
 
 __all__ = ["STATUSES", "TRANSITIONS", "UnknownWorkOrder", "WorkOrderHeld", "check_transition",
-           "close", "get", "hold", "list_orders", "operations", "release", "release_hold",
-           "refresh_completion"]
+           "close", "get", "hold", "list_orders", "operations", "refresh_completion", "release",
+           "release_hold"]
 
 STATUSES = ("released", "in_progress", "held", "complete", "closed")
 TRANSITIONS = {
