@@ -152,7 +152,7 @@ def gate(wo_id, op_seq):
     result = status(wo_id, op_seq)
     if not isinstance(result, dict) or "passed" not in result:
         raise mes.errors.ConfigurationError(  # noqa: F821
-            "mes.quality.gate_status(%r, %r) returned %r, not a dict with 'passed'."
+            "The quality gate_status(%r, %r) returned %r, not a dict with 'passed'."
             % (wo_id, op_seq, result))
     return result
 
