@@ -6,7 +6,8 @@ released or in progress. Order: first the positions a lead set (`resequence`), t
 start now (`ready`) and which operations it waits for.
 
 Live status per work center is written to `[default]Genba/Dispatch/<work center>/…` (an instance
-of the `Dispatch/WorkCenterStatus` UDT; created when missing): State (idle|running|paused),
+of the `Dispatch/WorkCenterStatus` UDT; created when missing): State (running, else paused,
+else held, else idle),
 CurrentWO, CurrentOp, CurrentItem, Operator, Station, QtyReleased, QtyGood, QtyScrap, QtyRework,
 Running, QueueDepth, NextWO, NextOp, Held, Updated. Actions publish after their transaction
 commits; the `dispatch-status` timer republishes every work center, so a tag write that failed
@@ -119,7 +120,8 @@ def status(work_center_id, tx=None):
         waiting = queue(work_center_id, tx)
         shown = running[0] if running else (paused[0] if paused else None)
         text = mes.compat.text  # noqa: F821
-        result = {"State": "running" if running else ("paused" if paused else "idle"),
+        state = "running" if running else ("paused" if paused else ("held" if held else "idle"))
+        result = {"State": state,
                   "CurrentWO": "", "CurrentOp": 0, "CurrentItem": "", "Operator": "",
                   "Station": "", "QtyReleased": 0.0, "QtyGood": 0.0, "QtyScrap": 0.0,
                   "QtyRework": 0.0, "Running": len(running),
@@ -188,15 +190,27 @@ def publish_for_order(wo_id):
     return centers
 
 
-def publish_all():
-    """Publish every work center (the `dispatch-status` timer calls this)."""
+def publish_all(force=False):
+    """Publish every work center (the `dispatch-status` timer calls this).
+
+    Every change on the floor writes an audit row, so when the audit trail has not grown since
+    the last complete publish (`PublishedAuditSeq` tag) there is nothing new and only that one
+    number is read. Returns the work centers published.
+    """
+    logger = system.util.getLogger("mes.dispatch")  # noqa: F821
     try:
-        centers = _tm().run(lambda tx: [mes.compat.text(r["work_center_id"]) for r in _tm().rows(  # noqa: F821
-            "SELECT work_center_id FROM work_centers ORDER BY work_center_id", [], tx)])
+        seq, centers = _tm().run(lambda tx: (
+            _tm().scalar("SELECT last_seq FROM audit_chains WHERE chain = ?", ["main"], tx),
+            [mes.compat.text(r["work_center_id"]) for r in _tm().rows(  # noqa: F821
+                "SELECT work_center_id FROM work_centers ORDER BY work_center_id", [], tx)]))
     except Exception as error:  # noqa: BLE001 - no database yet: nothing to publish, say why
-        system.util.getLogger("mes.dispatch").warn(  # noqa: F821
-            "Work centers could not be read, no status published: %r" % (error,))
+        logger.warn("Work centers could not be read, no status published: %r" % (error,))
         return []
-    for center in centers:
-        publish(center)
+    marker = STATUS_ROOT + "/PublishedAuditSeq"
+    if not force and seq is not None and \
+            system.tag.readBlocking([marker])[0].value == int(seq):  # noqa: F821
+        return []
+    results = [publish(center) for center in centers]
+    if seq is not None and None not in results:
+        system.tag.writeBlocking([marker], [int(seq)])  # noqa: F821
     return centers

@@ -13,10 +13,10 @@ Quantities good + scrap + rework reported at an operation never exceed the relea
 """
 from __future__ import absolute_import, division, print_function
 
-__all__ = ["InterlockWriteFailed", "OperationAlreadyStarted", "QuantityExceedsReleased",
-           "QualityGateBlocked", "StepsIncomplete", "TRANSITIONS", "UnknownOperation",
-           "WrongStation", "check_station", "complete", "gate", "get", "hold_running",
-           "list_for", "pause", "report", "resume", "skip", "start"]
+__all__ = ["InterlockWriteFailed", "OperationAlreadyStarted", "QualityGateBlocked",
+           "QuantityExceedsReleased", "StepsIncomplete", "TRANSITIONS", "UnknownOperation",
+           "WrongStation", "check_station", "complete", "gate", "get", "hold_running", "list_for",
+           "pause", "report", "resume", "skip", "start"]
 
 TRANSITIONS = {
     "released": ("in_progress", "skipped"),
@@ -64,11 +64,20 @@ class InterlockWriteFailed(mes.errors.MesError):  # noqa: F821
     code = "interlock_write_failed"
 
 
-_COLUMNS = ("o.wo_id, o.op_seq, o.work_center_id, o.description, o.setup_minutes, "
-            "o.run_minutes_per_unit, o.parallel_group, o.optional, o.status, o.station_id, "
-            "o.started_by, o.started_at, o.completed_at, o.qty_good, o.qty_scrap, o.qty_rework, "
-            "o.instruction_id, o.queue_position, w.status AS wo_status, w.qty_released, "
-            "w.item_id, w.item_revision, w.priority, w.due_date")
+_SELECT_ONE = (
+    "SELECT o.wo_id, o.op_seq, o.work_center_id, o.description, o.setup_minutes, "
+    "o.run_minutes_per_unit, o.parallel_group, o.optional, o.status, o.station_id, o.started_by, "
+    "o.started_at, o.completed_at, o.qty_good, o.qty_scrap, o.qty_rework, o.instruction_id, "
+    "o.queue_position, w.status AS wo_status, w.qty_released, w.item_id, w.item_revision, "
+    "w.priority, w.due_date FROM wo_operations o JOIN work_orders w ON w.wo_id = o.wo_id "
+    "WHERE o.wo_id = ? AND o.op_seq = ?")
+_SELECT_ALL = (
+    "SELECT o.wo_id, o.op_seq, o.work_center_id, o.description, o.setup_minutes, "
+    "o.run_minutes_per_unit, o.parallel_group, o.optional, o.status, o.station_id, o.started_by, "
+    "o.started_at, o.completed_at, o.qty_good, o.qty_scrap, o.qty_rework, o.instruction_id, "
+    "o.queue_position, w.status AS wo_status, w.qty_released, w.item_id, w.item_revision, "
+    "w.priority, w.due_date FROM wo_operations o JOIN work_orders w ON w.wo_id = o.wo_id "
+    "WHERE o.wo_id = ? ORDER BY o.op_seq")
 
 
 def _tm():
@@ -100,8 +109,7 @@ def get(wo_id, op_seq, tx=None):
     """The operation with its work order's status, quantity and item, as a plain dict."""
     def work(tx):
         seq = _seq(wo_id, op_seq)
-        found = _tm().one("SELECT " + _COLUMNS + " FROM wo_operations o JOIN work_orders w ON "
-                          "w.wo_id = o.wo_id WHERE o.wo_id = ? AND o.op_seq = ?", [wo_id, seq], tx)
+        found = _tm().one(_SELECT_ONE, [wo_id, seq], tx)
         if found is None:
             mes.workorder.get(wo_id, tx)  # noqa: F821 - raises UnknownWorkOrder first
             raise UnknownOperation("Unknown operation %r of work order %r." % (op_seq, wo_id))
@@ -111,9 +119,7 @@ def get(wo_id, op_seq, tx=None):
 
 def list_for(wo_id, tx=None):
     """Every operation of a work order, ordered by op_seq."""
-    return _tm().run(lambda tx: [_public(r) for r in _tm().rows(
-        "SELECT " + _COLUMNS + " FROM wo_operations o JOIN work_orders w ON w.wo_id = o.wo_id "
-        "WHERE o.wo_id = ? ORDER BY o.op_seq", [wo_id], tx)], tx)
+    return _tm().run(lambda tx: [_public(r) for r in _tm().rows(_SELECT_ALL, [wo_id], tx)], tx)
 
 
 def check_station(op, station_id, tx, running=True):
@@ -146,7 +152,7 @@ def gate(wo_id, op_seq):
     result = status(wo_id, op_seq)
     if not isinstance(result, dict) or "passed" not in result:
         raise mes.errors.ConfigurationError(  # noqa: F821
-            "mes.quality.gate_status(%r, %r) returned %r, not a dict with 'passed'."
+            "The quality gate_status(%r, %r) returned %r, not a dict with 'passed'."
             % (wo_id, op_seq, result))
     return result
 
@@ -196,10 +202,21 @@ def _transition(op, target):
             op["wo_id"], op["op_seq"], op["status"], target))
 
 
-def _set_status(op, target, tx, extra_sql="", extra_args=()):
-    changed = _tm().update("UPDATE wo_operations SET status = ?" + extra_sql + " WHERE wo_id = ? "
-                           "AND op_seq = ? AND status = ?",
-                           [target] + list(extra_args) + [op["wo_id"], op["op_seq"], op["status"]],
+_SET_STATUS = {
+    None: "UPDATE wo_operations SET status = ? WHERE wo_id = ? AND op_seq = ? AND status = ?",
+    "completed_at": "UPDATE wo_operations SET status = ?, completed_at = ? WHERE wo_id = ? AND "
+                    "op_seq = ? AND status = ?",
+    "station_id": "UPDATE wo_operations SET status = ?, station_id = ? WHERE wo_id = ? AND "
+                  "op_seq = ? AND status = ?",
+    "status_before_hold": "UPDATE wo_operations SET status = ?, status_before_hold = ? WHERE "
+                          "wo_id = ? AND op_seq = ? AND status = ?",
+}
+
+
+def _set_status(op, target, tx, column=None, value=None):
+    """Move `op` to `target` (also setting `column` to `value`) only if its status is unchanged."""
+    args = [target] + ([] if column is None else [value])
+    changed = _tm().update(_SET_STATUS[column], args + [op["wo_id"], op["op_seq"], op["status"]],
                            tx)
     if changed != 1:
         raise mes.errors.StateConflict("Operation %s/%r changed meanwhile; try again." % (  # noqa: F821
@@ -319,7 +336,7 @@ def complete(username, station_id, wo_id, op_seq, good=0, scrap=0, rework=0, rea
                                   missing=missing)
         _require_gate(wo_id, op["op_seq"])
         total = _book(username, op, good, scrap, rework, reason, tx)
-        _set_status(op, "complete", tx, ", completed_at = ?", [_tm().now()])
+        _set_status(op, "complete", tx, "completed_at", _tm().now())
         clocked_off = mes.labor.close_for_operation(wo_id, op["op_seq"], username, tx)  # noqa: F821
         mes.audit.record(username, "operation.complete", "wo/%s/%d" % (wo_id, op["op_seq"]),  # noqa: F821
                          {"station_id": station_id, "qty": total, "clocked_off": clocked_off},
@@ -352,7 +369,7 @@ def resume(username, station_id, wo_id, op_seq, tx=None):
         if op["wo_status"] == "held":
             raise mes.workorder.WorkOrderHeld("Work order %r is on hold; operation %r cannot "  # noqa: F821
                                               "resume." % (wo_id, op_seq))
-        _set_status(op, "in_progress", tx, ", station_id = ?", [station_id])
+        _set_status(op, "in_progress", tx, "station_id", station_id)
         mes.labor.clock_on(username, station_id, wo_id, op["op_seq"], tx)  # noqa: F821
         mes.audit.record(username, "operation.resume", "wo/%s/%d" % (wo_id, op["op_seq"]),  # noqa: F821
                          {"station_id": station_id}, None, tx)
@@ -388,7 +405,7 @@ def hold_running(actor, wo_id, tx):
     for op in list_for(wo_id, tx):
         if op["status"] not in ("in_progress", "paused"):
             continue
-        _set_status(op, "held", tx, ", status_before_hold = ?", [op["status"]])
+        _set_status(op, "held", tx, "status_before_hold", op["status"])
         mes.labor.close_for_operation(wo_id, op["op_seq"], actor, tx)  # noqa: F821
         if op["status"] == "in_progress" and op["station_id"]:
             _interlock(mes.workcenter.station(op["station_id"], tx), False, [])  # noqa: F821

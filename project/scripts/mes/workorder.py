@@ -14,8 +14,8 @@ import datetime
 import re
 
 __all__ = ["STATUSES", "TRANSITIONS", "UnknownWorkOrder", "WorkOrderHeld", "check_transition",
-           "close", "get", "hold", "list_orders", "operations", "release", "release_hold",
-           "refresh_completion"]
+           "close", "get", "hold", "list_orders", "operations", "refresh_completion", "release",
+           "release_hold"]
 
 STATUSES = ("released", "in_progress", "held", "complete", "closed")
 TRANSITIONS = {
@@ -86,13 +86,14 @@ def get(wo_id, tx=None):
 
 def list_orders(status=None, tx=None):
     """Work orders (optionally of one status) by priority, due date and id."""
-    sql = ("SELECT wo_id, item_id, item_revision, qty_released, due_date, priority, status, "
-           "status_before_hold, released_at, completed_at, closed_at FROM work_orders")
-    args = []
-    if status is not None:
-        sql += " WHERE status = ?"
-        args = [status]
-    sql += " ORDER BY priority, due_date, wo_id"
+    if status is None:
+        sql, args = ("SELECT wo_id, item_id, item_revision, qty_released, due_date, priority, "
+                     "status, status_before_hold, released_at, completed_at, closed_at "
+                     "FROM work_orders ORDER BY priority, due_date, wo_id"), []
+    else:
+        sql, args = ("SELECT wo_id, item_id, item_revision, qty_released, due_date, priority, "
+                     "status, status_before_hold, released_at, completed_at, closed_at "
+                     "FROM work_orders WHERE status = ? ORDER BY priority, due_date, wo_id"), [status]
     return _tm().run(lambda tx: [_public(r) for r in _tm().rows(sql, args, tx)], tx)
 
 
