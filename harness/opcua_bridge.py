@@ -177,6 +177,7 @@ class OpcUaBridge(object):
         self._task = None
         self._stopping = False
         self._pump_handle = None
+        self._variant_types = {}       # nodeid -> VariantType learnt on the first write
 
     # ---- life cycle (gateway thread) ------------------------------------------------------
     def start(self):
@@ -207,8 +208,10 @@ class OpcUaBridge(object):
 
         asyncio.run_coroutine_threadsafe(finish(), self._loop).result(5)
         try:
-            self._task.result(10)
-        except (concurrent.futures.TimeoutError, Exception) as error:  # noqa: BLE001 - shutting down
+            self._task.result(3)
+        except concurrent.futures.TimeoutError:
+            self._task.cancel()  # stuck in a connect attempt: abandon it
+        except Exception as error:  # noqa: BLE001 - shutting down
             _log.debug("bridge supervisor ended with %r", error)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
@@ -266,8 +269,7 @@ class OpcUaBridge(object):
         if self._thread is None or not self.connected.is_set():
             return QualityCode.Bad_NotConnected
         nodeid = ua.NodeId.from_string(item_path)
-        item = self.items.get(nodeid)
-        future = asyncio.run_coroutine_threadsafe(self._write(nodeid, value, item), self._loop)
+        future = asyncio.run_coroutine_threadsafe(self._write(nodeid, value), self._loop)
         try:
             return future.result(self.write_timeout)
         except concurrent.futures.TimeoutError:
@@ -278,12 +280,14 @@ class OpcUaBridge(object):
         except Exception as error:  # noqa: BLE001 - any transport failure is a failed write
             return QualityCode.Bad_Failure.derive("write of %r failed: %s" % (item_path, error))
 
-    async def _write(self, nodeid, value, item):
+    async def _write(self, nodeid, value):
         client = self._client
         if client is None:
             return QualityCode.Bad_NotConnected
         node = client.get_node(nodeid)
-        variant_type = await node.read_data_type_as_variant_type()
+        variant_type = self._variant_types.get(nodeid)
+        if variant_type is None:
+            variant_type = self._variant_types[nodeid] = await node.read_data_type_as_variant_type()
         await node.write_value(ua.DataValue(ua.Variant(value, variant_type)))
         return QualityCode.Good
 

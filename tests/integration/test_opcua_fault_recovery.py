@@ -15,9 +15,8 @@ import pytest
 
 from harness.opcua_bridge import OpcUaBridge
 from simulator.models import UINT32
-from simulator.opcua_server import SimulatorServer
 from simulator.plant import load_plant
-from simulator.testing import LoopThread, free_endpoint
+from simulator.testing import ServedSimulator
 
 pytestmark = pytest.mark.opcua
 
@@ -47,36 +46,31 @@ def test_ten_server_kills_lose_and_double_count_nothing(make_gateway):
     plant = load_plant(PROJECT, seed=11, profile="realistic",
                        overrides={"*": {"counter_start": UINT32 - 300}})
     counters = sorted(path for path in plant.by_path if path.endswith("/OutfeedCount"))
-    loop = LoopThread()
-    sim = SimulatorServer(plant, free_endpoint(), period=0.05, speed=20.0, server_clock=False)
-    sim.pause()  # no production before the first readings are in
-    loop.run(sim.start())
+    rng = random.Random(3)
     gateway = make_gateway(project=PROJECT)
     tally = ProductionTally(gateway, counters)
-    bridge = OpcUaBridge(gateway, sim.endpoint, rates={"Default": 100, "Fast": 100}, watchdog=0.3,
-                         reconnect_delay=0.1).start()
-    rng = random.Random(3)
-    try:
-        assert bridge.wait_connected(30)
-        assert bridge.pump_until(lambda: len(tally.previous) == len(counters), 30)
-        sim.resume()
-        for kill in range(KILLS):
-            bridge.pump_until(lambda: False, 0.2 + 0.4 * rng.random())
-            loop.run(sim.kill())
-            time.sleep(0.2 + 0.3 * rng.random())  # the plant produces while nobody can read it
-            loop.run(sim.restart())
-            assert bridge.pump_until(lambda: bridge.connections == kill + 2, 30), bridge.last_error
-        bridge.pump_until(lambda: False, 0.5)
-        sim.pause()
+    with ServedSimulator(plant, period=0.05, speed=20.0) as served:
+        sim = served.server
+        sim.pause()  # no production before the first readings are in
+        bridge = OpcUaBridge(gateway, served.endpoint, rates={"Default": 100, "Fast": 100}, watchdog=0.3,
+                             reconnect_delay=0.1)
+        with bridge:
+            assert bridge.wait_connected(30)
+            assert bridge.pump_until(lambda: len(tally.previous) == len(counters), 30)
+            sim.resume()
+            for kill in range(KILLS):
+                bridge.pump_until(lambda: False, 0.2 + 0.4 * rng.random())
+                served.call(sim.kill())
+                time.sleep(0.2 + 0.3 * rng.random())  # the plant produces while nobody can read it
+                served.call(sim.restart())
+                assert bridge.pump_until(lambda: bridge.connections == kill + 2, 30), bridge.last_error
+            bridge.pump_until(lambda: False, 0.5)
+            sim.pause()
 
-        def caught_up():
-            return all(tally.previous.get(path) == plant.by_path[path][0].outfeed.value for path in counters)
+            def caught_up():
+                return all(tally.previous.get(path) == plant.by_path[path][0].outfeed.value for path in counters)
 
-        assert bridge.pump_until(caught_up, 30)
-    finally:
-        bridge.stop()
-        loop.run(sim.stop())
-        loop.close()
+            assert bridge.pump_until(caught_up, 30)
 
     truth = dict((path, plant.by_path[path][0].outfeed.total) for path in counters)
     assert tally.parts == truth
