@@ -132,9 +132,11 @@ def serve(count, rate_hz, seconds, endpoint, times_file):
             written = []
             start = loop.time()
             for k in range(1, int(seconds * rate_hz) + 1):
-                for address in addresses:
+                for index, address in enumerate(addresses):
                     written.append((address, k, time.perf_counter()))
                     await sim.set_value(address, k)
+                    if index % 100 == 99:
+                        await asyncio.sleep(0)  # let the server answer publish requests mid-round
                 await asyncio.sleep(max(0.0, start + k / rate_hz - loop.time()))
             elapsed = loop.time() - start
             with open(times_file, "w") as handle:
