@@ -526,6 +526,8 @@ class DbService(object):
 
     def close(self):
         """Roll back open transactions and dispose every connector."""
+        if self.store_forward is not None:
+            self.store_forward.close()
         with self._lock:
             for tx in list(self._txs.values()):
                 self._end(tx, commit=False)
@@ -762,10 +764,14 @@ class DbService(object):
         return self.runSFPrepUpdate(query, [], datasources)
 
     # -- helpers for the harness -----------------------------------------------------------------
+    #: scheduler(seconds, callback) used by store-and-forward to retry waiting records (the gateway clock).
+    store_forward_scheduler = None
+
     def enable_store_forward(self, journal_path, retry_ms=5000):
         """Turn on store-and-forward with its journal at `journal_path`; returns the queue."""
         from harness.core.store_forward import StoreAndForward
-        self.store_forward = StoreAndForward(self, journal_path, retry_ms=retry_ms)
+        self.store_forward = StoreAndForward(self, journal_path, retry_ms=retry_ms,
+                                             scheduler=self.store_forward_scheduler)
         return self.store_forward
 
     def now(self):
