@@ -82,7 +82,6 @@ class SQLAlchemyConnector(core_db.Connector):
         self.engine = sqlalchemy.create_engine(sa_url, **options)
         self._keep = []
         self._lock = threading.Lock()
-        self._disposed = False
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", self._on_sqlite_connect)
 
@@ -101,17 +100,19 @@ class SQLAlchemyConnector(core_db.Connector):
     def open_session(self):
         if self._keep:
             with self._lock:
-                fairy = self._keep.pop() if self._keep else None
-            if fairy is not None:
-                return _Session(self, fairy)
+                session = self._keep.pop() if self._keep else None
+            if session is not None:
+                return session
         return _Session(self, self.engine.raw_connection())
 
     def _release(self, session, broken):
         fairy = session.connection
         if not broken and self.dialect == "sqlite":
             with self._lock:
-                if len(self._keep) < self.KEEP_SQLITE and not self._disposed:
-                    self._keep.append(fairy)
+                if len(self._keep) < self.KEEP_SQLITE:
+                    session.in_transaction = False
+                    session._pending_begin = None
+                    self._keep.append(session)
                     return
         if broken:
             try:
@@ -126,9 +127,9 @@ class SQLAlchemyConnector(core_db.Connector):
     def dispose(self):
         with self._lock:
             kept, self._keep = self._keep, []
-        for fairy in kept:
+        for session in kept:
             try:
-                fairy.close()
+                session.connection.close()
             except Exception:  # pragma: no cover
                 pass
         self.engine.dispose()
