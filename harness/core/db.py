@@ -232,7 +232,7 @@ class DbSession(object):
         params = [adapt_param(p, self.dialect) for p in params]
         want_returning = get_key and self.dialect == "postgresql"
         if want_returning:
-            sql = sql.rstrip().rstrip(";") + " RETURNING id"
+            sql = sql.rstrip().rstrip(";") + "\nRETURNING id"  # a new line: the SQL may end in a -- comment
         if self._pending_begin is not None:
             self._start_pending()
         cursor = self.connection.cursor()

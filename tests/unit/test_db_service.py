@@ -393,3 +393,8 @@ def test_named_query_gateway_scope_form_with_a_project_name(db):
     write_named(db, "lots/count_all", "SELECT COUNT(*) FROM lots WHERE qty >= :qty", "ScalarQuery", [("qty", "Int4")])
     insert(db, "L1", 3)
     assert db.runNamedQuery("genba", "lots/count_all", {"qty": 1}) == 1
+
+
+def test_get_key_works_when_the_statement_ends_in_a_comment_holding_a_question_mark(db):
+    key = db.runPrepUpdate("INSERT INTO lots (lot, qty) VALUES (?, ?) -- why? because;\n", ["L1", 1], getKey=True)
+    assert key == 1
