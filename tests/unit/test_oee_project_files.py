@@ -65,4 +65,6 @@ def test_the_plant_configuration_loads_and_every_live_tag_is_written(gateway, pl
     assert gateway.read("[default]OEE/Line2/Press/P").value == pytest.approx(540 / 610, abs=1e-12)
     assert gateway.read("[default]OEE/Line2/Press/A").value == 1.0
     assert gateway.read("[default]OEE/Line2/Line/Constraint").value == "Line2/Press"
-    assert gateway.read("[default]OEE/Line1/Filler/Category").value == ""
+    # the Filler never reported a state of the table: its State tag reads 0 -> unknown time
+    assert gateway.read("[default]OEE/Line1/Filler/Category").value == "unknown"
+    assert gateway.read("[default]OEE/Line1/Filler/A").value == 0.0

@@ -1,3 +1,3 @@
 def onStartup():
 	"""Gateway start: reconcile the OEE intervals left open by the last shutdown."""
-	mes.oeelive.on_startup()
+	mes.oeeevents.on_startup()

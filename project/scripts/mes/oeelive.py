@@ -1,8 +1,8 @@
 """Live OEE: KPIs per machine, line, shift and work order from the database, the live tags, the
 downtime Pareto, and the operator's (audited, role-checked) assignment and split of reasons.
 
-Tag events call `handle_tag_change`; the refresh timer and every state change call `refresh`,
-which writes, for the current shift, A, P, Q, OEE, state, state duration, counts and MTBF/MTTR
+The gateway events (`mes.oeeevents`) call `refresh` from the timer and at every state change; it
+writes, for the current shift, A, P, Q, OEE, state, state duration, counts and MTBF/MTTR
 under each machine's and line's ``oee_path``. The Pareto counts stop time inside scheduled shift
 time only (a fault running into a break is downtime until the break starts), by effective reason.
 """
@@ -10,9 +10,8 @@ from __future__ import absolute_import, division, print_function
 
 import json
 
-__all__ = ["REASON_ROLE", "assign_reason", "downtime_pareto", "handle_tag_change", "line_kpis",
-           "machine_kpis", "on_shutdown", "on_startup", "reason_pieces", "refresh", "shift_kpis",
-           "shift_window", "work_order_kpis"]
+__all__ = ["REASON_ROLE", "assign_reason", "downtime_pareto", "line_kpis", "machine_kpis",
+           "reason_pieces", "refresh", "shift_kpis", "shift_window", "work_order_kpis"]
 
 #: Role an operator needs to assign or split downtime reasons.
 REASON_ROLE = "operator"
@@ -251,34 +250,6 @@ def assign_reason(username, interval_id, pieces, comment=None):
     return _rec().transaction(work)
 
 
-def _member(path):
-    text = str(path)
-    folder, _sep, member = text.rpartition("/")
-    return folder, member
-
-
-def handle_tag_change(tag_path, qv, initial_change=False):
-    """Route a machine tag change (State, FaultCode or a counter) to the recorder."""
-    folder, member = _member(tag_path)
-    m = _rec().machine_by_source(folder)
-    if m is None:
-        return False
-    good = qv is not None and qv.quality is not None and qv.quality.isGood()
-    value = None if qv is None else qv.value
-    stamp = _rec().qv_millis(qv, _rec().now_ms())
-    if member == "State":
-        if _rec().on_state(m["machine_id"], value, good, stamp):
-            refresh(line_id=m["line_id"], machine_id=m["machine_id"])
-        return True
-    if member == "FaultCode":
-        return _rec().on_fault(m["machine_id"], value if good else None, stamp)
-    if member in _rec().COUNTERS:
-        if not initial_change:  # the next change counts from the stored reading, outage included
-            _rec().on_counter(m["machine_id"], member, value, good, stamp)
-        return True
-    return False
-
-
 def _write(paths, values):
     """Write the values that differ from what the tags hold (one read, one write)."""
     if not paths:
@@ -370,23 +341,3 @@ def refresh(line_id=None, now_ms=None, machine_id=None):
         _write(paths, values)
         done.append(line["line_id"])
     return done
-
-
-def on_startup():
-    """Reopen or close intervals left by the last shutdown from the current State readings.
-
-    Counters are not read here: the first counter change after the start is counted against the
-    reading stored before the shutdown, so the parts made while the gateway was down are counted
-    once, whatever the counter tags show before the device connection is up.
-    """
-    now = _rec().now_ms()
-    for m in _rec().machines():
-        qv = system.tag.readBlocking(["[default]" + m["source_path"] + "/State"])[0]  # noqa: F821
-        good = qv.quality is not None and qv.quality.isGood()
-        _rec().on_state(m["machine_id"], qv.value, good, _rec().qv_millis(qv, now))
-    refresh(now_ms=now)
-
-
-def on_shutdown():
-    """Close the open state intervals (reopened by `on_startup` when the state did not change)."""
-    return _rec().close_for_shutdown()

@@ -1,3 +1,3 @@
 def handleTimerEvent():
 	"""Refresh the live OEE tags of every machine and line."""
-	mes.oeelive.refresh()
+	mes.oeeevents.on_timer()
