@@ -28,7 +28,7 @@ class MalformedTagExport(HarnessError):
 
 
 class TagConfigurationError(HarnessError):
-    """The tag model is inconsistent (unknown UDT type, a cycle of UDT inheritance, …)."""
+    """The tag model is inconsistent (unknown UDT type, a cycle of UDT inheritance, ...)."""
 
 
 class UnknownTagPath(HarnessError):

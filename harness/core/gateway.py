@@ -54,7 +54,7 @@ class TagChangeEvent(object):
 
 
 def _event_function_source(eventid, body):
-    """`def <eventid>(tag, …):` followed by the exported body, indented as Python 2 reads it."""
+    """`def <eventid>(tag, ...):` followed by the exported body, indented as Python 2 reads it."""
     lines = []
     for line in body.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         stripped = line.lstrip(" \t")
@@ -209,7 +209,7 @@ class Gateway(object):
         self.dispatcher.drain()
 
     def burst(self):
-        """`with gw.burst():` — writes inside queue their events; they run when the block ends."""
+        """`with gw.burst():` - writes inside queue their events; they run when the block ends."""
         return self.dispatcher.hold()
 
     def call(self, dotted, *args, **kwargs):
@@ -219,7 +219,7 @@ class Gateway(object):
         return result
 
     def eval(self, expression):
-        """Evaluate a Python expression in project scope (`system`, `mes`, …)."""
+        """Evaluate a Python expression in project scope (`system`, `mes`, ...)."""
         result = eval(expression, dict(self.shared_globals))
         self.dispatcher.drain()
         return result

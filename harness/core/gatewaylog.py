@@ -46,12 +46,12 @@ class GatewayLog(object):
 
 
 def _java_format(pattern, args):
-    """Java's String.format for the common conversions (%s, %d, %f, %.2f …) via Python's %."""
+    """Java's String.format for the common conversions (%s, %d, %f, %.2f ...) via Python's %."""
     return pattern % tuple(args) if args else pattern
 
 
 class GatewayLogger(object):
-    """A logger of `system.util.getLogger(name)`: trace…error, and the *f formatting variants."""
+    """A logger of `system.util.getLogger(name)`: trace...error, and the *f formatting variants."""
 
     def __init__(self, log, name):
         self._log = log

@@ -1,7 +1,7 @@
 """Ignition's QualityCode: level + sub-code packed in one int, with the gateway's names.
 
 The integer layout follows Ignition 8: code = signed32((level << 30) | sub), levels Good=0,
-Uncertain=1, Bad=2, Error=3. Names are the ones the gateway prints (`Bad_NotFound`, …).
+Uncertain=1, Bad=2, Error=3. Names are the ones the gateway prints (`Bad_NotFound`, ...).
 """
 from __future__ import absolute_import, division, print_function
 

@@ -4,7 +4,7 @@ A UdtInstance's effective members are its type's members (the type's own parent 
 the instance's stored overrides merged on top, member by member. Parameter references `{Name}` are
 substituted in parameter bindings (`{"bindType": "parameter", "binding": "ns=2;s={Device}.X"}`)
 and in the string properties that take parameters in Ignition (OPC address, expression, reference
-source, documentation…). Built-in parameters: InstanceName, ParentInstanceName, RootInstanceName,
+source, documentation...). Built-in parameters: InstanceName, ParentInstanceName, RootInstanceName,
 PathToParentFolder, TagName, PathToTag. An unknown reference is left as written, like the gateway.
 """
 from __future__ import absolute_import, division, print_function

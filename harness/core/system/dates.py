@@ -1,7 +1,7 @@
 """system.date over the gateway clock, with Java's conventions.
 
 Dates are naive datetimes on the harness timeline (UTC). Like Ignition: months are 0-based in
-getDate/getMonth, getDayOfWeek counts 1 = Sunday, `*Between(d1, d2)` is d2 − d1 truncated toward
+getDate/getMonth, getDayOfWeek counts 1 = Sunday, `*Between(d1, d2)` is d2 - d1 truncated toward
 zero, and `format`/`parse` take Java SimpleDateFormat patterns (English names).
 """
 from __future__ import absolute_import, division, print_function

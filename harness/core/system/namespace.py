@@ -1,4 +1,4 @@
-"""A `system` area (system.tag, system.date, …) that refuses loudly what it does not emulate."""
+"""A `system` area (system.tag, system.date, ...) that refuses loudly what it does not emulate."""
 from __future__ import absolute_import, division, print_function
 
 from ..errors import NotEmulated

@@ -5,7 +5,7 @@ wrong: they wrap from 2**bits - 1 to 0, and they restart from 0 when the PLC res
 operator resets them. The rule, decided once:
 - current >= previous: the delta is the difference;
 - current < previous by more than half the counter's range: the counter wrapped (the parts made
-  are previous → top → current);
+  are previous -> top -> current);
 - any other drop: the counter was reset, and the parts made since the reset are `current`
   (nothing before the reset is counted twice; the parts between the last reading and the reset
   are unknowable and are not invented).
