@@ -1,0 +1,33 @@
+"""The quality scenarios run on the project gateway (CPython here; the parity tests run them on
+Jython and compare)."""
+from __future__ import absolute_import, division, print_function
+
+import os
+
+from harness.core.scenario import load_scenario
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def test_a_drifting_gauge_is_caught_held_refused_dispositioned_and_released(gateway):
+    result = load_scenario(os.path.join(HERE, "quality_gauge_drift.py"))["run"](gateway)
+    assert result["limits"]["points"] == 20
+    assert result["refused_bad_quality_readings"] == 1
+    assert result["rule_fired_at_drift_step"] == 5
+    assert [row[2] for row in result["drift"]] == ["pass"] * 5
+    assert result["drift"][-1][3] == "N3"
+    assert result["ncr"]["subject"] == ["wo", "WO-2001"]
+    assert result["gate_op20"]["passed"] is False
+    assert result["start_op30"] == {"passed": False,
+                                    "reasons": ["open NCR 1", "active hold 1"]}
+    assert result["require_gate_to_start_op30"] == "gate_not_passed"
+    assert result["disposition_by_operator"] == "missing_role"
+    assert result["disposition_with_wrong_password"] == "authentication_failed"
+    assert result["interlock_before_release"] is True
+    assert result["released_holds"] == [1]
+    assert (result["interlock_after_release"], result["spc_alarm_after_release"]) == (False, False)
+    assert result["start_op30_after_release"] is True
+    assert result["quality_audit"] == [
+        "quality.plan.define", "quality.station.configure", "quality.gauge.configure",
+        "quality.spc.limits", "quality.ncr.open", "quality.hold.place",
+        "quality.ncr.disposition", "quality.hold.release"]
