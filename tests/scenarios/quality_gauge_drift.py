@@ -48,7 +48,8 @@ def _reading(gw, value, quality=None):
     gw.update(GAUGE, value, quality)
 
 
-def run(gw):
+def setup(gw):
+    """Users, a released work order, the plan, the station, its gauge and context."""
     _ensure_database(gw)
     call = gw.call
     call("mes.security.bootstrap_admin", "admin", "admin-pw", 1000)
@@ -65,6 +66,11 @@ def run(gw):
     call("mes.quality.configure_gauge", "admin", GAUGE, "TorqueStation1", "Nm", 0.0, 50.0)
     call("mes.quality.set_context", "TorqueStation1", "BRACKET", "B", "WO-2001", 20, "LOT-77",
          None, "olga")
+
+
+def run(gw):
+    setup(gw)
+    call = gw.call
 
     for value in BASELINE:
         _reading(gw, value)
