@@ -204,3 +204,21 @@ def test_sampling_frequency_decides_when_the_next_sample_is_due(host):
     assert due({"frequency": "every"}, None, None) is True
     assert (due(every_n, 4, 0), due(every_n, 5, 0)) == (False, True)
     assert (due(per_time, 99, 599), due(per_time, 0, 600)) == (False, True)
+
+
+def test_chart_of_stored_readings_groups_by_sample_size_and_judges_with_the_rules(host):
+    q, insp = host.mes.quality, host.mes.inspection
+    values = [12.0, 12.1, 11.9, 12.2, 12.0, 11.8, 12.1, 12.0]
+    for value in values:
+        q.on_gauge_change(GAUGE, value, True)
+    imr = insp.chart(1)
+    assert imr["chart"]["x"]["points"] == values
+    assert imr["capability"]["method"] == "mr"
+    bars = insp.chart(1, "xbar_r")
+    assert bars["chart"]["xbar"]["points"] == [12.05, 12.05, 11.9, 12.05]
+    assert bars["chart"]["n"] == 2
+    assert insp.chart(1, "imr", last=3)["chart"]["x"]["points"] == [11.8, 12.1, 12.0]
+    with pytest.raises(host.mes.errors.InvalidInput):
+        insp.chart(1, "pareto")
+    with pytest.raises(host.mes.errors.InvalidInput):
+        insp.chart(2)

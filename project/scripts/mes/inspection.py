@@ -15,7 +15,7 @@ to LSL or USL passes.
 from __future__ import absolute_import, division, print_function
 
 __all__ = ["BadQualityReading", "FREQUENCIES", "KINDS", "NonNumericEntry", "OutOfGaugeRange",
-           "UnitMismatch", "characteristic", "check_characteristic", "check_reading",
+           "UnitMismatch", "characteristic", "chart", "check_characteristic", "check_reading",
            "define_plan", "due", "judge", "measurements", "plan", "reading_value"]
 
 KINDS = ("variable", "attribute")
@@ -278,4 +278,43 @@ def measurements(wo_id, op_seq=None, char_id=None, limit=None, tx=None):
                     row[key] = int(row[key])
                 found.append(row)
         return found[-limit:] if limit else found
+    return _tm().run(work, tx)
+
+
+def chart(char_id, kind="imr", wo_id=None, last=None, tx=None):
+    """A control chart of a variable characteristic's stored readings, with rule hits and
+    capability (for screens and reports).
+
+    `kind`: "imr" (individuals), "xbar_r" or "xbar_s" (consecutive readings grouped by the
+    characteristic's sample size). `last` keeps the newest readings only; `wo_id` one order's.
+    Returns {"kind", "chart" (as from mes.spc), "hits" (of the first chart), "capability"}.
+    """
+    def work(tx):
+        char = characteristic(char_id, tx)
+        if char["kind"] != "variable":
+            raise _invalid("Characteristic %r is an attribute check; chart its counts with "
+                           "mes.spc.p_chart instead.", char["name"])
+        rows = _tm().rows("SELECT value, wo_id FROM qc_measurement WHERE char_id = ? "
+                          "ORDER BY measurement_id", [char_id], tx)
+        values = [float(r["value"]) for r in rows if wo_id is None or r["wo_id"] == wo_id]
+        if last:
+            values = values[-last:]
+        spc = mes.spc  # noqa: F821
+        try:
+            if kind == "imr":
+                result, data = spc.imr(values), values
+                first = result["x"]
+            elif kind in ("xbar_r", "xbar_s"):
+                size = char["sample_size"]
+                whole = len(values) - len(values) % size
+                data = [values[i:i + size] for i in range(0, whole, size)]
+                result = spc.xbar_r(data) if kind == "xbar_r" else spc.xbar_s(data)
+                first = result["xbar"]
+            else:
+                raise _invalid("Chart kind must be imr, xbar_r or xbar_s, got %r.", kind)
+            capability = mes.capability.capability(data, char["lsl"], char["usl"])  # noqa: F821
+        except ValueError as error:
+            raise _invalid("No %s chart of %r: %s", kind, char["name"], error)
+        hits = mes.spcrules.evaluate(spc.standardize(first), char["spc_rules"] or None)  # noqa: F821
+        return {"kind": kind, "chart": result, "hits": hits, "capability": capability}
     return _tm().run(work, tx)
