@@ -6,11 +6,11 @@ import os
 
 from harness.core.scenario import load_scenario
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+SCENARIOS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scenarios")
 
 
 def test_a_drifting_gauge_is_caught_held_refused_dispositioned_and_released(gateway):
-    result = load_scenario(os.path.join(HERE, "quality_gauge_drift.py"))["run"](gateway)
+    result = load_scenario(os.path.join(SCENARIOS, "quality_gauge_drift.py"))["run"](gateway)
     assert result["limits"]["points"] == 20
     assert result["refused_bad_quality_readings"] == 1
     assert result["rule_fired_at_drift_step"] == 5
