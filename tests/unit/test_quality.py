@@ -61,7 +61,8 @@ def test_a_reading_outside_spec_rejects_interlocks_holds_the_serial_and_opens_an
     assert host.mes.nonconformance.is_on_hold("serial", "SN-1") is True
     gate = host.mes.quality.gate_status("WO-1", 20)
     assert gate["passed"] is False
-    assert gate["reasons"] == ["missing inspection: Torque (op 20)", "open NCR 1", "active hold 1"]
+    assert gate["reasons"] == ["missing inspection: Torque (op 20)",
+                               "failed inspection: Torque (op 20)", "open NCR 1", "active hold 1"]
 
 
 def test_gate_needs_the_sample_size_of_required_readings_and_ignores_optional_checks(host):
@@ -222,3 +223,20 @@ def test_chart_of_stored_readings_groups_by_sample_size_and_judges_with_the_rule
         insp.chart(1, "pareto")
     with pytest.raises(host.mes.errors.InvalidInput):
         insp.chart(2)
+
+
+@pytest.mark.parametrize("decision,gate_after", [
+    ("use-as-is", {"missing": [], "failed": []}),
+    ("scrap", {"missing": ["Torque (op 20)"], "failed": []}),
+    ("rework", {"missing": ["Torque (op 20)"], "failed": []}),
+])
+def test_a_dispositioned_failure_no_longer_blocks_but_only_use_as_is_counts_as_a_reading(
+        host, decision, gate_after):
+    q = host.mes.quality
+    q.on_gauge_change(GAUGE, 12.0, True)
+    ncr_id = q.on_gauge_change(GAUGE, 13.2, True)["ncr_id"]
+    assert q.gate_status("WO-1", 20)["failed"] == ["Torque (op 20)"]
+    q.disposition("quinn", "qa-pw", ncr_id, decision)
+    gate = q.gate_status("WO-1", 20)
+    assert {"missing": gate["missing"], "failed": gate["failed"]} == gate_after
+    assert gate["passed"] is (decision == "use-as-is")

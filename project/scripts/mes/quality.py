@@ -17,8 +17,9 @@ its reason and raises its error; it never becomes a measurement. A judged readin
 Station tags live under the station's folder (default `[default]Genba/Quality/<station>`):
 Reject, Interlock, SpcAlarm (Boolean), SpcRule, LastVerdict, Message (String), LastValue (Float8).
 Interlock is True while the station has an active hold. Gates: `gate_status(wo_id, op_seq)`
-is what dispatch asks before completing an operation (its required inspections are done and
-passed, no open NCR, no active hold on the work order); `start_status(wo_id, op_seq)` before
+is what dispatch asks before completing an operation (each required characteristic has its
+sample size of conforming readings and no failure awaiting disposition, no open NCR, no active
+hold on the work order); `start_status(wo_id, op_seq)` before
 starting one (the gates of every earlier planned operation).
 """
 from __future__ import absolute_import, division, print_function
@@ -308,15 +309,28 @@ def _work_order_item(wo_id, tx):
 
 
 def _gate(wo_id, op_seq, item, tx):
+    """Required characteristics short of conforming readings, and those with an unresolved failure.
+
+    A reading counts when it passed, or when its NCR was dispositioned use-as-is; a failed reading
+    stays unresolved while its NCR is open (scrap, rework and return take the part out: a new
+    reading of the reworked or next part is needed).
+    """
     missing, failed = [], []
     found = mes.inspection.measurements(wo_id, op_seq, tx=tx)  # noqa: F821
+    ncrs = dict((int(r["measurement_id"]), (r["status"], r["disposition"])) for r in _tm().rows(
+        "SELECT measurement_id, status, disposition FROM qc_ncr WHERE wo_id = ? AND op_seq = ? "
+        "AND measurement_id IS NOT NULL ORDER BY ncr_id", [wo_id, op_seq], tx))
     for char in mes.inspection.plan(item[0], item[1], op_seq, tx):  # noqa: F821
         if not char["required"]:
             continue
         mine = [m for m in found if m["char_id"] == char["char_id"]]
-        if len(mine) < char["sample_size"]:
+        counted = [m for m in mine if m["passed"] or
+                   ncrs.get(m["measurement_id"], (None, None))[1] == "use-as-is"]
+        open_failures = [m for m in mine if not m["passed"] and
+                         ncrs.get(m["measurement_id"], ("open", None))[0] == "open"]
+        if len(counted) < char["sample_size"]:
             missing.append(char["name"])
-        elif not mine[-1]["passed"]:
+        if open_failures:
             failed.append(char["name"])
     return missing, failed
 
