@@ -17,16 +17,6 @@ BASELINE = [12.02, 11.96, 12.05, 11.98, 12.01, 11.97, 12.04, 11.99, 12.03, 11.95
             12.00, 12.06, 11.97, 12.02, 11.99, 12.03, 11.96, 12.01, 12.04, 11.98]
 
 
-def _ensure_database(gw):
-    """Give the gateway its system.db with the project's migrations (when it has none yet)."""
-    if hasattr(gw.system.db, "runPrepQuery"):
-        return
-    from harness.core import migrations
-    from harness.core.db import DbService
-    gw.system.db = DbService(gw.databases, gw.default_database, clock=gw.clock)
-    migrations.upgrade(gw.system.db, PROJECT + "/db/migrations")
-
-
 def _sql(gw, sql, args):
     gw.system.db.runPrepUpdate(sql, args, "")
 
@@ -50,7 +40,6 @@ def _reading(gw, value, quality=None):
 
 def setup(gw):
     """Users, a released work order, the plan, the station, its gauge and context."""
-    _ensure_database(gw)
     call = gw.call
     call("mes.security.bootstrap_admin", "admin", "admin-pw", 1000)
     call("mes.security.create_user", "admin", "olga", "op-pw", ["operator"], None, 1000)
