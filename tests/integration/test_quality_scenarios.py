@@ -31,3 +31,26 @@ def test_a_drifting_gauge_is_caught_held_refused_dispositioned_and_released(gate
         "quality.plan.define", "quality.station.configure", "quality.gauge.configure",
         "quality.spc.limits", "quality.ncr.open", "quality.hold.place",
         "quality.ncr.disposition", "quality.hold.release"]
+
+
+def test_the_quality_named_queries_list_readings_signals_and_open_ncrs(gateway):
+    scenario = load_scenario(os.path.join(SCENARIOS, "quality_gauge_drift.py"))
+    scenario["setup"](gateway)
+
+    def reading(value):
+        gateway.clock.advance(0.3)
+        gateway.update(scenario["GAUGE"], value)
+
+    reading(12.0)
+    reading(12.1)
+    gateway.call("mes.quality.establish_limits", "quinn", 1)
+    reading(13.4)
+    db = gateway.system.db
+    readings = db.runNamedQuery("quality/work_order_measurements", {"wo_id": "WO-2001"})
+    assert [(row["characteristic"], row["value"], bool(row["passed"])) for row in readings] == [
+        ("Torque", 12.0, True), ("Torque", 12.1, True), ("Torque", 13.4, False)]
+    ncrs = db.runNamedQuery("quality/open_ncrs", {})
+    assert [(row["ncr_id"], row["subject_kind"], row["subject"], row["hold_status"]) for row in ncrs] == [
+        (1, "lot", "LOT-77", "active"), (2, "wo", "WO-2001", "active")]
+    signals = db.runNamedQuery("quality/spc_signals", {"char_id": 1})
+    assert [(row["rule"], row["value"], row["hold_id"]) for row in signals] == [("N1", 13.4, 2)]
