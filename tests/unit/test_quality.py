@@ -1,10 +1,9 @@
 """mes.inspection, mes.nonconformance and mes.quality over a small in-process host (sqlite3)."""
 from __future__ import absolute_import, division, print_function
 
-import sqlite3
-
 import pytest
 
+from harness.pytest_db import postgres_server, postgres_url  # noqa: F401  (fixtures)
 from quality_host import QualityHost as Host
 
 GAUGE = "[default]Genba/Plant1/Assembly/Line2/TorqueStation1/Torque"
@@ -12,21 +11,21 @@ FOLDER = "[default]Genba/Quality/TS1"
 ITERATIONS = 1000
 
 
-@pytest.fixture
-def host(tmp_path):
-    host = Host(str(tmp_path / "genba.db"))
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def host(request, tmp_path):
+    if request.param == "postgres":
+        host = Host(request.getfixturevalue("postgres_url"))
+    else:
+        host = Host("sqlite:///" + str(tmp_path / "genba.db"))
     sec = host.mes.security
     sec.bootstrap_admin("admin", "admin-pw", ITERATIONS)
     sec.create_user("admin", "olga", "op-pw", ["operator"], iterations=ITERATIONS)
     sec.create_user("admin", "quinn", "qa-pw", ["quality"], iterations=ITERATIONS)
-    connection = sqlite3.connect(host.path)
-    connection.execute("INSERT INTO work_center (work_center_id, description) VALUES ('WC2', 'x')")
-    connection.execute(
+    host.execute("INSERT INTO work_center (work_center_id, description) VALUES (?, ?)", ["WC2", "x"])
+    host.execute(
         "INSERT INTO work_order (wo_id, item_id, item_revision, qty_released, due_date, priority, "
-        "status, released_at) VALUES ('WO-1', 'BRACKET', 'B', 10, '2026-01-06', 1, 'released', "
-        "'2026-01-05T06:00:00.000Z')")
-    connection.commit()
-    connection.close()
+        "status, released_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        ["WO-1", "BRACKET", "B", 10.0, "2026-01-06", 1, "released", "2026-01-05T06:00:00.000Z"])
     host.mes.inspection.define_plan("admin", "BRACKET", "B", 20, [
         {"name": "Torque", "nominal": 12.0, "lsl": 11.0, "usl": 13.0, "units": "N.m",
          "gauge_tag": GAUGE, "sample_size": 2, "spc_rules": "N2,N3", "spc_center": 12.0,
