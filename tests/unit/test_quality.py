@@ -86,6 +86,7 @@ def test_next_operation_may_not_start_before_the_earlier_gate_passes(host):
 
 @pytest.mark.parametrize("raw,quality,error", [
     (12.0, False, "BadQualityReading"),
+    (None, False, "BadQualityReading"),
     (75.0, True, "OutOfGaugeRange"),
     ("12,0", True, "NonNumericEntry"),
     (None, True, "NonNumericEntry"),
@@ -239,3 +240,10 @@ def test_a_dispositioned_failure_no_longer_blocks_but_only_use_as_is_counts_as_a
     gate = q.gate_status("WO-1", 20)
     assert {"missing": gate["missing"], "failed": gate["failed"]} == gate_after
     assert gate["passed"] is (decision == "use-as-is")
+
+
+@pytest.mark.parametrize("name", ["inspection", "nonconformance", "quality"])
+def test_public_names_of_the_quality_modules_are_sorted_and_defined(tmp_path, name):
+    module = getattr(Host("sqlite:///" + str(tmp_path / "g.db")).mes, name)
+    assert list(module.__all__) == sorted(module.__all__)
+    assert [n for n in module.__all__ if not hasattr(module, n)] == []

@@ -258,3 +258,9 @@ def test_standardize_gives_distances_in_sigmas():
 def test_data_no_chart_can_be_drawn_from_is_refused_with_spc_input_error(call):
     with pytest.raises(spc.SpcInputError):
         call()
+
+
+def test_public_names_of_the_spc_modules_are_sorted_and_defined():
+    for module in load("spc", "spcrules", "capability"):
+        assert list(module.__all__) == sorted(module.__all__)
+        assert [name for name in module.__all__ if not hasattr(module, name)] == []

@@ -7,7 +7,7 @@ pass/fail. Each says how many readings a sample has (`sample_size`), how often a
 SPC settings per characteristic: `spc_rules` (e.g. "N1,N2,N3"), the centre and sigma of its
 individuals chart once established, and whether a rule hit puts the work order on hold.
 
-Readings are checked here as plain values (`reading_value`, `check_reading`, `judge`): bad OPC
+Readings are checked here as plain values (`accepted_value`, `judge`): bad OPC
 quality, a value outside the gauge's range, a unit other than the characteristic's and a
 non-numeric entry are each refused with their own error. Spec limits are inclusive: a value equal
 to LSL or USL passes.
@@ -15,7 +15,7 @@ to LSL or USL passes.
 from __future__ import absolute_import, division, print_function
 
 __all__ = ["BadQualityReading", "FREQUENCIES", "KINDS", "NonNumericEntry", "OutOfGaugeRange",
-           "UnitMismatch", "characteristic", "chart", "check_characteristic", "check_reading",
+           "UnitMismatch", "accepted_value", "characteristic", "chart", "check_characteristic",
            "define_plan", "due", "judge", "measurements", "plan", "reading_value"]
 
 KINDS = ("variable", "attribute")
@@ -224,11 +224,13 @@ def reading_value(char, raw):
     return value
 
 
-def check_reading(char, value, units=None, quality_good=True, gauge=None):
-    """Refuse a reading that cannot be judged: bad quality, outside the gauge range, wrong unit."""
+def accepted_value(char, raw, units=None, quality_good=True, gauge=None):
+    """The number of a reading that can be judged, or the refusal: bad quality (checked first, the
+    value of a bad reading means nothing), not a number, outside the gauge range, wrong unit."""
     if not quality_good:
         raise BadQualityReading("Reading %r for %r has bad quality; it was not judged."
-                                % (value, char["name"]))
+                                % (raw, char["name"]))
+    value = reading_value(char, raw)
     if gauge is not None:
         low, high = gauge.get("range_min"), gauge.get("range_max")
         if (low is not None and value < low) or (high is not None and value > high):
@@ -238,6 +240,7 @@ def check_reading(char, value, units=None, quality_good=True, gauge=None):
             mes.compat.text(units).strip() != char["units"]:  # noqa: F821
         raise UnitMismatch("Reading for %r is in %r but the characteristic is in %r."
                            % (char["name"], units, char["units"]))
+    return value
 
 
 def judge(char, value):

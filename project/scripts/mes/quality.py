@@ -177,8 +177,7 @@ def enter_measurement(username, station_id, characteristic_name, raw_value, unit
 
 def _judge_and_book(char, station, raw, units, quality_good, gauge, source, operator):
     try:
-        value = mes.inspection.reading_value(char, raw)  # noqa: F821
-        mes.inspection.check_reading(char, value, units, quality_good, gauge)  # noqa: F821
+        value = mes.inspection.accepted_value(char, raw, units, quality_good, gauge)  # noqa: F821
     except mes.errors.InvalidInput as error:  # noqa: F821
         _refuse(station["station_id"], char, station, source, raw, units, error, operator)
         _write_tags(station["tag_folder"], {"LastVerdict": "refused", "Message": error.message})
