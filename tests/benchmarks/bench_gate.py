@@ -62,7 +62,7 @@ def readings(count):
 
 def prepare(gw, scenario):
     """The scenario's plant, plus 20 in-control readings and the individuals chart from them."""
-    scenario["setup"](gw)
+    scenario["plant"](gw)
     for value in scenario["BASELINE"]:
         gw.clock.advance(0.3)
         gw.update(scenario["GAUGE"], value)

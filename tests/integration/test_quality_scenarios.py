@@ -17,16 +17,15 @@ def test_a_drifting_gauge_is_caught_held_refused_dispositioned_and_released(gate
     assert [row[2] for row in result["drift"]] == ["pass"] * 5
     assert result["drift"][-1][3] == "N3"
     assert result["ncr"]["subject"] == ["wo", "WO-2001"]
-    assert result["gate_op20"]["passed"] is False
-    assert result["start_op30"] == {"passed": False,
-                                    "reasons": ["open NCR 1", "active hold 1"]}
-    assert result["require_gate_to_start_op30"] == "gate_not_passed"
+    assert result["gate_op20"] == {"passed": False, "reasons": ["open NCR 1", "active hold 1"]}
+    assert result["complete_op20_while_held"] == "quality_gate_blocked"
+    assert result["start_op30_while_held"] == "quality_gate_blocked"
     assert result["disposition_by_operator"] == "missing_role"
     assert result["disposition_with_wrong_password"] == "authentication_failed"
     assert result["interlock_before_release"] is True
     assert result["released_holds"] == [1]
     assert (result["interlock_after_release"], result["spc_alarm_after_release"]) == (False, False)
-    assert result["start_op30_after_release"] is True
+    assert result["after_release"] == {"op30": "in_progress", "op20": "complete"}
     assert result["quality_audit"] == [
         "quality.plan.define", "quality.station.configure", "quality.gauge.configure",
         "quality.spc.limits", "quality.ncr.open", "quality.hold.place",
@@ -35,7 +34,9 @@ def test_a_drifting_gauge_is_caught_held_refused_dispositioned_and_released(gate
 
 def test_the_quality_named_queries_list_readings_signals_and_open_ncrs(gateway):
     scenario = load_scenario(os.path.join(SCENARIOS, "quality_gauge_drift.py"))
-    scenario["setup"](gateway)
+    scenario["plant"](gateway)
+    gateway.call("mes.quality.set_context", "TORQUE-1", "PUMP-100", "B", "WO-2001", 20, None,
+                 "SN-9", "ana")
 
     def reading(value):
         gateway.clock.advance(0.3)
@@ -51,6 +52,6 @@ def test_the_quality_named_queries_list_readings_signals_and_open_ncrs(gateway):
         ("Torque", 12.0, True), ("Torque", 12.1, True), ("Torque", 13.4, False)]
     ncrs = db.runNamedQuery("quality/open_ncrs", {})
     assert [(row["ncr_id"], row["subject_kind"], row["subject"], row["hold_status"]) for row in ncrs] == [
-        (1, "lot", "LOT-77", "active"), (2, "wo", "WO-2001", "active")]
+        (1, "serial", "SN-9", "active"), (2, "wo", "WO-2001", "active")]
     signals = db.runNamedQuery("quality/spc_signals", {"char_id": 1})
     assert [(row["rule"], row["value"], row["hold_id"]) for row in signals] == [("N1", 13.4, 2)]

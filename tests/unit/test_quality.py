@@ -1,6 +1,8 @@
 """mes.inspection, mes.nonconformance and mes.quality over a small in-process host (sqlite3)."""
 from __future__ import absolute_import, division, print_function
 
+import datetime
+
 import pytest
 
 from harness.pytest_db import postgres_server, postgres_url  # noqa: F401  (fixtures)
@@ -21,11 +23,11 @@ def host(request, tmp_path):
     sec.bootstrap_admin("admin", "admin-pw", ITERATIONS)
     sec.create_user("admin", "olga", "op-pw", ["operator"], iterations=ITERATIONS)
     sec.create_user("admin", "quinn", "qa-pw", ["quality"], iterations=ITERATIONS)
-    host.execute("INSERT INTO work_center (work_center_id, description) VALUES (?, ?)", ["WC2", "x"])
     host.execute(
-        "INSERT INTO work_order (wo_id, item_id, item_revision, qty_released, due_date, priority, "
+        "INSERT INTO work_orders (wo_id, item_id, item_revision, qty_released, due_date, priority, "
         "status, released_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        ["WO-1", "BRACKET", "B", 10.0, "2026-01-06", 1, "released", "2026-01-05T06:00:00.000Z"])
+        ["WO-1", "BRACKET", "B", 10.0, datetime.datetime(2026, 1, 6), 1, "released",
+         datetime.datetime(2026, 1, 5, 6)])
     host.mes.inspection.define_plan("admin", "BRACKET", "B", 20, [
         {"name": "Torque", "nominal": 12.0, "lsl": 11.0, "usl": 13.0, "units": "N.m",
          "gauge_tag": GAUGE, "sample_size": 2, "spc_rules": "N2,N3", "spc_center": 12.0,
@@ -62,6 +64,7 @@ def test_a_reading_outside_spec_rejects_interlocks_holds_the_serial_and_opens_an
     assert gate["passed"] is False
     assert gate["reasons"] == ["missing inspection: Torque (op 20)",
                                "failed inspection: Torque (op 20)", "open NCR 1", "active hold 1"]
+    assert gate["reason"] == "; ".join(gate["reasons"])
 
 
 def test_gate_needs_the_sample_size_of_required_readings_and_ignores_optional_checks(host):
@@ -71,7 +74,7 @@ def test_gate_needs_the_sample_size_of_required_readings_and_ignores_optional_ch
     q.on_gauge_change(GAUGE, 11.0, True)  # LSL itself conforms
     assert q.gate_status("WO-1", 20) == {
         "passed": True, "wo_id": "WO-1", "op_seq": 20, "missing": [], "failed": [],
-        "open_ncrs": [], "holds": [], "reasons": []}
+        "open_ncrs": [], "holds": [], "reasons": [], "reason": ""}
     assert q.start_status("WO-1", 30)["passed"] is True
     assert q.require_gate("WO-1", 20)["passed"] is True
 
@@ -92,11 +95,11 @@ def test_next_operation_may_not_start_before_the_earlier_gate_passes(host):
     (None, True, "NonNumericEntry"),
 ])
 def test_a_gauge_reading_that_cannot_be_judged_is_refused_and_kept(host, raw, quality, error):
-    before = host.table("SELECT COUNT(*) FROM qc_measurement")
+    before = host.table("SELECT COUNT(*) FROM qc_measurements")
     with pytest.raises(getattr(host.mes.inspection, error)):
         host.mes.quality.on_gauge_change(GAUGE, raw, quality)
-    assert host.table("SELECT COUNT(*) FROM qc_measurement") == before
-    [row] = host.table("SELECT char_id, wo_id, source, raw_value, reason_code FROM qc_refused_reading")
+    assert host.table("SELECT COUNT(*) FROM qc_measurements") == before
+    [row] = host.table("SELECT char_id, wo_id, source, raw_value, reason_code FROM qc_refused_readings")
     assert row[:3] == (1, "WO-1", "gauge")
     assert row[3] == (None if raw is None else str(raw))
     assert host.system.tag.values[FOLDER + "/LastVerdict"] == "refused"
@@ -106,7 +109,7 @@ def test_an_operator_entry_in_another_unit_is_refused_as_unit_mismatch(host):
     with pytest.raises(host.mes.inspection.UnitMismatch) as caught:
         host.mes.quality.enter_measurement("olga", "TS1", "Torque", "12.1", "lbf.ft")
     assert "'lbf.ft'" in caught.value.message and "'N.m'" in caught.value.message
-    assert host.table("SELECT reason_code FROM qc_refused_reading") == [("unit_mismatch",)]
+    assert host.table("SELECT reason_code FROM qc_refused_readings") == [("unit_mismatch",)]
 
 
 def test_an_operator_enters_numbers_as_text_and_attribute_checks_as_pass_or_fail(host):

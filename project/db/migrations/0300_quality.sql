@@ -1,30 +1,21 @@
--- Quality at the point of production: inspection plans and their characteristics, station
--- quality tags and context, measurements (and refused readings), SPC signals, holds and NCRs.
--- Ids come from id_sequence (mes.transaction.next_id); timestamps are UTC text
--- 'YYYY-MM-DDTHH:MM:SS.mmmZ' like the audit trail.
+-- Quality at the point of production: inspection plans and their characteristics, stations and
+-- gauges with the station's current context, measurements (and refused readings), SPC signals,
+-- NCRs and holds. Times are TIMESTAMP (naive UTC) bound from the gateway clock.
 
-INSERT INTO id_sequence (name, value) VALUES ('qc_plan', 0);
-INSERT INTO id_sequence (name, value) VALUES ('qc_characteristic', 0);
-INSERT INTO id_sequence (name, value) VALUES ('qc_measurement', 0);
-INSERT INTO id_sequence (name, value) VALUES ('qc_refused_reading', 0);
-INSERT INTO id_sequence (name, value) VALUES ('qc_spc_signal', 0);
-INSERT INTO id_sequence (name, value) VALUES ('qc_hold', 0);
-INSERT INTO id_sequence (name, value) VALUES ('qc_ncr', 0);
-
-CREATE TABLE qc_plan (
-    plan_id BIGINT NOT NULL PRIMARY KEY,
+CREATE TABLE qc_plans (
+    id {{id}},
     item_id TEXT NOT NULL,
     item_revision TEXT NOT NULL,
     op_seq INTEGER NOT NULL,
     description TEXT,
     created_by TEXT NOT NULL,
-    created_at TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
     UNIQUE (item_id, item_revision, op_seq)
 );
 
-CREATE TABLE qc_characteristic (
-    char_id BIGINT NOT NULL PRIMARY KEY,
-    plan_id BIGINT NOT NULL REFERENCES qc_plan (plan_id),
+CREATE TABLE qc_characteristics (
+    id {{id}},
+    plan_id BIGINT NOT NULL REFERENCES qc_plans (id),
     name TEXT NOT NULL,
     kind TEXT NOT NULL,
     nominal DOUBLE PRECISION,
@@ -42,9 +33,9 @@ CREATE TABLE qc_characteristic (
     spc_hold BOOLEAN NOT NULL,
     UNIQUE (plan_id, name)
 );
-CREATE INDEX qc_characteristic_gauge ON qc_characteristic (gauge_tag);
+CREATE INDEX qc_characteristics_gauge ON qc_characteristics (gauge_tag);
 
-CREATE TABLE qc_station (
+CREATE TABLE qc_stations (
     station_id TEXT NOT NULL PRIMARY KEY,
     tag_folder TEXT NOT NULL,
     item_id TEXT,
@@ -54,20 +45,20 @@ CREATE TABLE qc_station (
     lot TEXT,
     serial TEXT,
     operator TEXT,
-    context_at TEXT
+    context_at TIMESTAMP
 );
 
-CREATE TABLE qc_gauge (
+CREATE TABLE qc_gauges (
     gauge_tag TEXT NOT NULL PRIMARY KEY,
-    station_id TEXT NOT NULL REFERENCES qc_station (station_id),
+    station_id TEXT NOT NULL REFERENCES qc_stations (station_id),
     units TEXT NOT NULL,
     range_min DOUBLE PRECISION,
     range_max DOUBLE PRECISION
 );
 
-CREATE TABLE qc_measurement (
-    measurement_id BIGINT NOT NULL PRIMARY KEY,
-    char_id BIGINT NOT NULL REFERENCES qc_characteristic (char_id),
+CREATE TABLE qc_measurements (
+    id {{id}},
+    char_id BIGINT NOT NULL REFERENCES qc_characteristics (id),
     wo_id TEXT NOT NULL,
     op_seq INTEGER NOT NULL,
     station_id TEXT,
@@ -78,13 +69,13 @@ CREATE TABLE qc_measurement (
     value DOUBLE PRECISION NOT NULL,
     units TEXT,
     passed BOOLEAN NOT NULL,
-    measured_at TEXT NOT NULL
+    measured_at TIMESTAMP NOT NULL
 );
-CREATE INDEX qc_measurement_wo ON qc_measurement (wo_id, op_seq, char_id);
-CREATE INDEX qc_measurement_char ON qc_measurement (char_id, measurement_id);
+CREATE INDEX qc_measurements_wo ON qc_measurements (wo_id, op_seq, char_id);
+CREATE INDEX qc_measurements_char ON qc_measurements (char_id, id);
 
-CREATE TABLE qc_refused_reading (
-    reading_id BIGINT NOT NULL PRIMARY KEY,
+CREATE TABLE qc_refused_readings (
+    id {{id}},
     char_id BIGINT,
     station_id TEXT,
     wo_id TEXT,
@@ -95,22 +86,11 @@ CREATE TABLE qc_refused_reading (
     reason_code TEXT NOT NULL,
     reason TEXT NOT NULL,
     operator TEXT,
-    received_at TEXT NOT NULL
+    received_at TIMESTAMP NOT NULL
 );
 
-CREATE TABLE qc_spc_signal (
-    signal_id BIGINT NOT NULL PRIMARY KEY,
-    char_id BIGINT NOT NULL REFERENCES qc_characteristic (char_id),
-    measurement_id BIGINT NOT NULL REFERENCES qc_measurement (measurement_id),
-    rule TEXT NOT NULL,
-    first_measurement_id BIGINT NOT NULL,
-    hold_id BIGINT,
-    raised_at TEXT NOT NULL
-);
-CREATE INDEX qc_spc_signal_char ON qc_spc_signal (char_id, signal_id);
-
-CREATE TABLE qc_ncr (
-    ncr_id BIGINT NOT NULL PRIMARY KEY,
+CREATE TABLE qc_ncrs (
+    id {{id}},
     wo_id TEXT NOT NULL,
     op_seq INTEGER NOT NULL,
     station_id TEXT,
@@ -121,30 +101,41 @@ CREATE TABLE qc_ncr (
     description TEXT NOT NULL,
     status TEXT NOT NULL,
     opened_by TEXT NOT NULL,
-    opened_at TEXT NOT NULL,
+    opened_at TIMESTAMP NOT NULL,
     disposition TEXT,
     disposition_note TEXT,
     signature_id BIGINT,
     dispositioned_by TEXT,
-    dispositioned_at TEXT
+    dispositioned_at TIMESTAMP
 );
-CREATE INDEX qc_ncr_wo ON qc_ncr (wo_id, status);
+CREATE INDEX qc_ncrs_wo ON qc_ncrs (wo_id, status);
 
-CREATE TABLE qc_hold (
-    hold_id BIGINT NOT NULL PRIMARY KEY,
+CREATE TABLE qc_holds (
+    id {{id}},
     subject_kind TEXT NOT NULL,
     subject TEXT NOT NULL,
     wo_id TEXT NOT NULL,
     op_seq INTEGER,
     station_id TEXT,
-    ncr_id BIGINT REFERENCES qc_ncr (ncr_id),
+    ncr_id BIGINT REFERENCES qc_ncrs (id),
     reason TEXT NOT NULL,
     status TEXT NOT NULL,
     placed_by TEXT NOT NULL,
-    placed_at TEXT NOT NULL,
+    placed_at TIMESTAMP NOT NULL,
     released_by TEXT,
-    released_at TEXT,
+    released_at TIMESTAMP,
     release_signature_id BIGINT
 );
-CREATE INDEX qc_hold_subject ON qc_hold (subject_kind, subject, status);
-CREATE INDEX qc_hold_wo ON qc_hold (wo_id, status);
+CREATE INDEX qc_holds_subject ON qc_holds (subject_kind, subject, status);
+CREATE INDEX qc_holds_wo ON qc_holds (wo_id, status);
+
+CREATE TABLE qc_spc_signals (
+    id {{id}},
+    char_id BIGINT NOT NULL REFERENCES qc_characteristics (id),
+    measurement_id BIGINT NOT NULL REFERENCES qc_measurements (id),
+    rule TEXT NOT NULL,
+    first_measurement_id BIGINT NOT NULL,
+    hold_id BIGINT REFERENCES qc_holds (id),
+    raised_at TIMESTAMP NOT NULL
+);
+CREATE INDEX qc_spc_signals_char ON qc_spc_signals (char_id, id);

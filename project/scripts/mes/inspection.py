@@ -139,21 +139,20 @@ def define_plan(actor, item_id, revision, op_seq, characteristics, description=N
 
     def work(tx):
         tm = _tm()
-        if tm.one("SELECT plan_id FROM qc_plan WHERE item_id = ? AND item_revision = ? AND op_seq = ?",
+        if tm.one("SELECT id FROM qc_plans WHERE item_id = ? AND item_revision = ? AND op_seq = ?",
                   [item_id, revision, op_seq], tx):
             raise mes.errors.StateConflict(  # noqa: F821
                 "Item %r revision %r operation %r already has an inspection plan."
                 % (item_id, revision, op_seq))
-        plan_id = tm.next_id("qc_plan", tx)
-        tm.update("INSERT INTO qc_plan (plan_id, item_id, item_revision, op_seq, description, "
-                  "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                  [plan_id, item_id, revision, op_seq, description, actor, tm.now_iso()], tx)
+        plan_id = tm.insert("INSERT INTO qc_plans (item_id, item_revision, op_seq, description, "
+                            "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                            [item_id, revision, op_seq, description, actor, tm.now()], tx)
         for c in checked:
-            tm.update("INSERT INTO qc_characteristic (char_id, plan_id, name, kind, nominal, lsl, "
+            tm.insert("INSERT INTO qc_characteristics (plan_id, name, kind, nominal, lsl, "
                       "usl, units, gauge_tag, sample_size, frequency, frequency_value, required, "
                       "spc_rules, spc_center, spc_sigma, spc_hold) "
-                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                      [tm.next_id("qc_characteristic", tx), plan_id, c["name"], c["kind"],
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      [plan_id, c["name"], c["kind"],
                        c["nominal"], c["lsl"], c["usl"], c["units"], c["gauge_tag"],
                        c["sample_size"], c["frequency"], c["frequency_value"], c["required"],
                        c["spc_rules"], c["spc_center"], c["spc_sigma"], c["spc_hold"]], tx)
@@ -164,10 +163,10 @@ def define_plan(actor, item_id, revision, op_seq, characteristics, description=N
     return _tm().run(work, tx)
 
 
-_CHAR_SELECT = ("SELECT c.char_id, c.plan_id, c.name, c.kind, c.nominal, c.lsl, c.usl, c.units, "
+_CHAR_SELECT = ("SELECT c.id AS char_id, c.plan_id, c.name, c.kind, c.nominal, c.lsl, c.usl, c.units, "
                  "c.gauge_tag, c.sample_size, c.frequency, c.frequency_value, c.required, "
                  "c.spc_rules, c.spc_center, c.spc_sigma, c.spc_hold, p.item_id, p.item_revision, "
-                 "p.op_seq FROM qc_characteristic c JOIN qc_plan p ON p.plan_id = c.plan_id ")
+                 "p.op_seq FROM qc_characteristics c JOIN qc_plans p ON p.id = c.plan_id ")
 
 
 def _char_row(row):
@@ -183,18 +182,18 @@ def plan(item_id, revision, op_seq, tx=None):
     def work(tx):
         return [_char_row(r) for r in _tm().rows(
             _CHAR_SELECT + "WHERE p.item_id = ? AND p.item_revision = ? AND p.op_seq = ? "
-            "ORDER BY c.char_id", [item_id, revision, op_seq], tx)]
-    return _tm().run(work, tx)
+            "ORDER BY c.id", [item_id, revision, op_seq], tx)]
+    return work(tx)
 
 
 def characteristic(char_id, tx=None):
     """One characteristic with its plan's item, revision and operation; NotFound if unknown."""
     def work(tx):
-        row = _tm().one(_CHAR_SELECT + "WHERE c.char_id = ?", [char_id], tx)
+        row = _tm().one(_CHAR_SELECT + "WHERE c.id = ?", [char_id], tx)
         if row is None:
             raise mes.errors.NotFound("Unknown characteristic id %r." % (char_id,))  # noqa: F821
         return _char_row(row)
-    return _tm().run(work, tx)
+    return work(tx)
 
 
 def reading_value(char, raw):
@@ -267,9 +266,9 @@ def due(char, parts_since_last, seconds_since_last):
 
 def measurements(wo_id, op_seq=None, char_id=None, limit=None, tx=None):
     """Stored measurements of a work order (optionally one operation / characteristic), oldest first."""
-    sql = ("SELECT measurement_id, char_id, wo_id, op_seq, station_id, lot, serial, operator, "
-           "source, value, units, passed, measured_at FROM qc_measurement WHERE wo_id = ? "
-           "ORDER BY measurement_id")
+    sql = ("SELECT id AS measurement_id, char_id, wo_id, op_seq, station_id, lot, serial, "
+           "operator, source, value, units, passed, measured_at FROM qc_measurements "
+           "WHERE wo_id = ? ORDER BY id")
 
     def work(tx):
         found = []
@@ -277,11 +276,12 @@ def measurements(wo_id, op_seq=None, char_id=None, limit=None, tx=None):
             if (op_seq is None or int(row["op_seq"]) == op_seq) and \
                     (char_id is None or int(row["char_id"]) == char_id):
                 row["passed"] = bool(row["passed"])
+                row["measured_at"] = _tm().iso(row["measured_at"])
                 for key in ("measurement_id", "char_id", "op_seq"):
                     row[key] = int(row[key])
                 found.append(row)
         return found[-limit:] if limit else found
-    return _tm().run(work, tx)
+    return work(tx)
 
 
 def chart(char_id, kind="imr", wo_id=None, last=None, tx=None):
@@ -297,8 +297,8 @@ def chart(char_id, kind="imr", wo_id=None, last=None, tx=None):
         if char["kind"] != "variable":
             raise _invalid("Characteristic %r is an attribute check; chart its counts with "
                            "mes.spc.p_chart instead.", char["name"])
-        rows = _tm().rows("SELECT value, wo_id FROM qc_measurement WHERE char_id = ? "
-                          "ORDER BY measurement_id", [char_id], tx)
+        rows = _tm().rows("SELECT value, wo_id FROM qc_measurements WHERE char_id = ? "
+                          "ORDER BY id", [char_id], tx)
         values = [float(r["value"]) for r in rows if wo_id is None or r["wo_id"] == wo_id]
         if last:
             values = values[-last:]
@@ -320,4 +320,4 @@ def chart(char_id, kind="imr", wo_id=None, last=None, tx=None):
             raise _invalid("No %s chart of %r: %s", kind, char["name"], error)
         hits = mes.spcrules.evaluate(spc.standardize(first), char["spc_rules"] or None)  # noqa: F821
         return {"kind": kind, "chart": result, "hits": hits, "capability": capability}
-    return _tm().run(work, tx)
+    return work(tx)

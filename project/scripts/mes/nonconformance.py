@@ -15,22 +15,24 @@ __all__ = ["DISPOSITIONS", "SUBJECT_KINDS", "active_holds", "disposition", "get"
 DISPOSITIONS = ("use-as-is", "rework", "scrap", "return")
 SUBJECT_KINDS = ("serial", "lot", "wo")
 
-_HOLD_SELECT = ("SELECT hold_id, subject_kind, subject, wo_id, op_seq, station_id, ncr_id, reason, "
-                "status, placed_by, placed_at, released_by, released_at, release_signature_id "
-                "FROM qc_hold ")
-_NCR_SELECT = ("SELECT ncr_id, wo_id, op_seq, station_id, char_id, measurement_id, subject_kind, "
-               "subject, description, status, opened_by, opened_at, disposition, disposition_note, "
-               "signature_id, dispositioned_by, dispositioned_at FROM qc_ncr ")
+_HOLD_SELECT = ("SELECT id AS hold_id, subject_kind, subject, wo_id, op_seq, station_id, ncr_id, "
+                "reason, status, placed_by, placed_at, released_by, released_at, "
+                "release_signature_id FROM qc_holds ")
+_NCR_SELECT = ("SELECT id AS ncr_id, wo_id, op_seq, station_id, char_id, measurement_id, "
+               "subject_kind, subject, description, status, opened_by, opened_at, disposition, "
+               "disposition_note, signature_id, dispositioned_by, dispositioned_at FROM qc_ncrs ")
 
 
 def _tm():
     return mes.transaction  # noqa: F821
 
 
-def _ints(row, keys):
+def _ints(row, keys, times=()):
     for key in keys:
         if row.get(key) is not None:
             row[key] = int(row[key])
+    for key in times:
+        row[key] = _tm().iso(row[key])
     return row
 
 
@@ -45,19 +47,17 @@ def open_with_hold(actor, wo_id, op_seq, subject_kind, subject, description, sta
 
     def work(tx):
         tm = _tm()
-        now = tm.now_iso()
-        ncr_id = tm.next_id("qc_ncr", tx)
-        tm.update("INSERT INTO qc_ncr (ncr_id, wo_id, op_seq, station_id, char_id, measurement_id, "
-                  "subject_kind, subject, description, status, opened_by, opened_at) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  [ncr_id, wo_id, op_seq, station_id, char_id, measurement_id, subject_kind,
-                   subject, description, "open", actor, now], tx)
-        hold_id = tm.next_id("qc_hold", tx)
-        tm.update("INSERT INTO qc_hold (hold_id, subject_kind, subject, wo_id, op_seq, station_id, "
-                  "ncr_id, reason, status, placed_by, placed_at) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  [hold_id, subject_kind, subject, wo_id, op_seq, station_id, ncr_id, description,
-                   "active", actor, now], tx)
+        now = tm.now()
+        ncr_id = tm.insert("INSERT INTO qc_ncrs (wo_id, op_seq, station_id, char_id, measurement_id, "
+                           "subject_kind, subject, description, status, opened_by, opened_at) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           [wo_id, op_seq, station_id, char_id, measurement_id, subject_kind,
+                            subject, description, "open", actor, now], tx)
+        hold_id = tm.insert("INSERT INTO qc_holds (subject_kind, subject, wo_id, op_seq, station_id, "
+                            "ncr_id, reason, status, placed_by, placed_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            [subject_kind, subject, wo_id, op_seq, station_id, ncr_id, description,
+                             "active", actor, now], tx)
         mes.audit.record(actor, "quality.ncr.open", "ncr/%d" % ncr_id,  # noqa: F821
                          {"wo_id": wo_id, "op_seq": op_seq, "subject_kind": subject_kind,
                           "subject": subject, "measurement_id": measurement_id,
@@ -71,23 +71,24 @@ def open_with_hold(actor, wo_id, op_seq, subject_kind, subject, description, sta
 def get(ncr_id, tx=None):
     """One NCR as a dict, with the ids of its holds; NotFound if unknown."""
     def work(tx):
-        row = _tm().one(_NCR_SELECT + "WHERE ncr_id = ?", [ncr_id], tx)
+        row = _tm().one(_NCR_SELECT + "WHERE id = ?", [ncr_id], tx)
         if row is None:
             raise mes.errors.NotFound("Unknown NCR id %r." % (ncr_id,))  # noqa: F821
-        row = _ints(row, ("ncr_id", "op_seq", "char_id", "measurement_id", "signature_id"))
-        row["hold_ids"] = [int(r["hold_id"]) for r in _tm().rows(
-            "SELECT hold_id FROM qc_hold WHERE ncr_id = ? ORDER BY hold_id", [ncr_id], tx)]
+        row = _ints(row, ("ncr_id", "op_seq", "char_id", "measurement_id", "signature_id"),
+                    ("opened_at", "dispositioned_at"))
+        row["hold_ids"] = [int(r["id"]) for r in _tm().rows(
+            "SELECT id FROM qc_holds WHERE ncr_id = ? ORDER BY id", [ncr_id], tx)]
         return row
-    return _tm().run(work, tx)
+    return work(tx)
 
 
 def open_ncrs(wo_id, tx=None):
     """Ids of the work order's NCRs that still await a disposition, oldest first."""
     def work(tx):
-        return [int(r["ncr_id"]) for r in _tm().rows(
-            "SELECT ncr_id FROM qc_ncr WHERE wo_id = ? AND status = ? ORDER BY ncr_id",
+        return [int(r["id"]) for r in _tm().rows(
+            "SELECT id FROM qc_ncrs WHERE wo_id = ? AND status = ? ORDER BY id",
             [wo_id, "open"], tx)]
-    return _tm().run(work, tx)
+    return work(tx)
 
 
 def active_holds(wo_id=None, station_id=None, tx=None):
@@ -98,21 +99,22 @@ def active_holds(wo_id=None, station_id=None, tx=None):
 
     def work(tx):
         if wo_id is not None:
-            found = _tm().rows(_HOLD_SELECT + "WHERE wo_id = ? AND status = ? ORDER BY hold_id",
+            found = _tm().rows(_HOLD_SELECT + "WHERE wo_id = ? AND status = ? ORDER BY id",
                                [wo_id, "active"], tx)
         else:
-            found = _tm().rows(_HOLD_SELECT + "WHERE station_id = ? AND status = ? ORDER BY hold_id",
+            found = _tm().rows(_HOLD_SELECT + "WHERE station_id = ? AND status = ? ORDER BY id",
                                [station_id, "active"], tx)
-        return [_ints(r, ("hold_id", "op_seq", "ncr_id")) for r in found]
-    return _tm().run(work, tx)
+        return [_ints(r, ("hold_id", "op_seq", "ncr_id"), ("placed_at", "released_at"))
+                for r in found]
+    return work(tx)
 
 
 def is_on_hold(subject_kind, subject, tx=None):
     """Whether a serial, lot or work order has an active hold (for material and dispatch checks)."""
     def work(tx):
-        return _tm().one("SELECT hold_id FROM qc_hold WHERE subject_kind = ? AND subject = ? "
+        return _tm().one("SELECT id FROM qc_holds WHERE subject_kind = ? AND subject = ? "
                          "AND status = ?", [subject_kind, subject, "active"], tx) is not None
-    return _tm().run(work, tx)
+    return work(tx)
 
 
 def disposition(username, password, ncr_id, decision, note=None, tx=None):
@@ -136,19 +138,19 @@ def disposition(username, password, ncr_id, decision, note=None, tx=None):
         signature_id = mes.security.sign(username, password,  # noqa: F821
                                          "dispositioned NCR %d as %s" % (ncr_id, decision), tx,
                                          subject="ncr/%d" % ncr_id, role="quality")
-        now = tm.now_iso()
-        tm.update("UPDATE qc_ncr SET status = ?, disposition = ?, disposition_note = ?, "
-                  "signature_id = ?, dispositioned_by = ?, dispositioned_at = ? WHERE ncr_id = ?",
+        now = tm.now()
+        tm.update("UPDATE qc_ncrs SET status = ?, disposition = ?, disposition_note = ?, "
+                  "signature_id = ?, dispositioned_by = ?, dispositioned_at = ? WHERE id = ?",
                   ["dispositioned", decision, note, signature_id, username, now, ncr_id], tx)
         mes.audit.record(username, "quality.ncr.disposition", "ncr/%d" % ncr_id,  # noqa: F821
                          {"disposition": decision, "signature_id": signature_id}, note, tx)
         released = []
         for hold_id in ncr["hold_ids"]:
-            hold = tm.one(_HOLD_SELECT + "WHERE hold_id = ?", [hold_id], tx)
+            hold = tm.one(_HOLD_SELECT + "WHERE id = ?", [hold_id], tx)
             if hold["status"] != "active":
                 continue
-            tm.update("UPDATE qc_hold SET status = ?, released_by = ?, released_at = ?, "
-                      "release_signature_id = ? WHERE hold_id = ?",
+            tm.update("UPDATE qc_holds SET status = ?, released_by = ?, released_at = ?, "
+                      "release_signature_id = ? WHERE id = ?",
                       ["released", username, now, signature_id, hold_id], tx)
             mes.audit.record(username, "quality.hold.release",  # noqa: F821
                              "%s/%s" % (hold["subject_kind"], hold["subject"]),

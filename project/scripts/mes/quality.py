@@ -3,7 +3,7 @@
 Flow of one reading (`on_gauge_change` from a gauge tag's change event, `enter_measurement` from
 an operator): gauge -> station -> station context (item, work order, operation, lot/serial,
 operator) -> the characteristic of that operation's plan read by that gauge -> checks (quality,
-gauge range, unit, number) -> verdict. A refused reading is stored in `qc_refused_reading` with
+gauge range, unit, number) -> verdict. A refused reading is stored in `qc_refused_readings` with
 its reason and raises its error; it never becomes a measurement. A judged reading:
 
 1. writes the verdict to the station's quality tags first (`Reject`, `Interlock` on a failure), so
@@ -21,6 +21,10 @@ is what dispatch asks before completing an operation (each required characterist
 sample size of conforming readings and no failure awaiting disposition, no open NCR, no active
 hold on the work order); `start_status(wo_id, op_seq)` before
 starting one (the gates of every earlier planned operation).
+
+Reads (lookups, gates, lists) run in the caller's transaction when one is given, otherwise as
+single statements outside any transaction, so a status check asked from inside another area's
+open transaction neither blocks on nor waits for that writer. Every write is one transaction.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -55,7 +59,7 @@ def configure_station(actor, station_id, tag_folder=None, tx=None):
     folder = tag_folder or "%s/%s" % (DEFAULT_TAG_ROOT, station_id)
 
     def work(tx):
-        _tm().update("INSERT INTO qc_station (station_id, tag_folder) VALUES (?, ?) "
+        _tm().update("INSERT INTO qc_stations (station_id, tag_folder) VALUES (?, ?) "
                      "ON CONFLICT (station_id) DO UPDATE SET tag_folder = excluded.tag_folder",
                      [station_id, folder], tx)
         mes.audit.record(actor, "quality.station.configure", "station/%s" % station_id,  # noqa: F821
@@ -67,9 +71,9 @@ def configure_station(actor, station_id, tag_folder=None, tx=None):
 def configure_gauge(actor, gauge_tag, station_id, units, range_min=None, range_max=None, tx=None):
     """Register a gauge tag: the station it measures at, its unit and measuring range."""
     def work(tx):
-        if _tm().one("SELECT station_id FROM qc_station WHERE station_id = ?", [station_id], tx) is None:
+        if _tm().one("SELECT station_id FROM qc_stations WHERE station_id = ?", [station_id], tx) is None:
             raise mes.errors.NotFound("Station %r is not configured for quality." % (station_id,))  # noqa: F821
-        _tm().update("INSERT INTO qc_gauge (gauge_tag, station_id, units, range_min, range_max) "
+        _tm().update("INSERT INTO qc_gauges (gauge_tag, station_id, units, range_min, range_max) "
                      "VALUES (?, ?, ?, ?, ?) ON CONFLICT (gauge_tag) DO UPDATE SET "
                      "station_id = excluded.station_id, units = excluded.units, "
                      "range_min = excluded.range_min, range_max = excluded.range_max",
@@ -84,10 +88,10 @@ def set_context(station_id, item_id, revision, wo_id, op_seq, lot=None, serial=N
                 operator=None, tx=None):
     """What the station is making now: readings from its gauges are booked to this context."""
     def work(tx):
-        if _tm().update("UPDATE qc_station SET item_id = ?, item_revision = ?, wo_id = ?, op_seq = ?, "
+        if _tm().update("UPDATE qc_stations SET item_id = ?, item_revision = ?, wo_id = ?, op_seq = ?, "
                         "lot = ?, serial = ?, operator = ?, context_at = ? WHERE station_id = ?",
                         [item_id, revision, wo_id, op_seq, lot, serial, operator,
-                         _tm().now_iso(), station_id], tx) != 1:
+                         _tm().now(), station_id], tx) != 1:
             raise mes.errors.NotFound("Station %r is not configured for quality." % (station_id,))  # noqa: F821
     return _tm().run(work, tx)
 
@@ -106,7 +110,7 @@ def _write_tags(folder, values):
 
 def _station(station_id, tx):
     row = _tm().one("SELECT station_id, tag_folder, item_id, item_revision, wo_id, op_seq, lot, "
-                    "serial, operator FROM qc_station WHERE station_id = ?", [station_id], tx)
+                    "serial, operator FROM qc_stations WHERE station_id = ?", [station_id], tx)
     if row is None:
         raise mes.errors.NotFound("Station %r is not configured for quality." % (station_id,))  # noqa: F821
     if row["wo_id"] is None:
@@ -134,13 +138,13 @@ def _refuse(station_id, char, station, source, raw, units, error, operator):
     """Store a refused reading in a transaction of its own (kept even though the caller raises)."""
     def work(tx):
         tm = _tm()
-        tm.update("INSERT INTO qc_refused_reading (reading_id, char_id, station_id, wo_id, op_seq, "
+        tm.insert("INSERT INTO qc_refused_readings (char_id, station_id, wo_id, op_seq, "
                   "source, raw_value, units, reason_code, reason, operator, received_at) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  [tm.next_id("qc_refused_reading", tx), char and char["char_id"], station_id,
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  [char and char["char_id"], station_id,
                    station and station["wo_id"], station and station["op_seq"], source,
                    None if raw is None else _text(raw), units, error.code, error.message,
-                   operator, tm.now_iso()], tx)
+                   operator, tm.now()], tx)
     _tm().run(work)
 
 
@@ -152,13 +156,13 @@ def on_gauge_change(gauge_tag, value, quality_good=True):
     gauge_tag = _text(gauge_tag)
 
     def lookup(tx):
-        gauge = _tm().one("SELECT gauge_tag, station_id, units, range_min, range_max FROM qc_gauge "
+        gauge = _tm().one("SELECT gauge_tag, station_id, units, range_min, range_max FROM qc_gauges "
                           "WHERE gauge_tag = ?", [gauge_tag], tx)
         if gauge is None:
             raise mes.errors.NotFound("Tag %r is not a configured gauge." % (gauge_tag,))  # noqa: F821
         station = _station(gauge["station_id"], tx)
         return gauge, station, _characteristic(station, gauge_tag=gauge_tag, tx=tx)
-    gauge, station, char = _tm().run(lookup)
+    gauge, station, char = lookup(None)
     return _judge_and_book(char, station, value, gauge["units"], quality_good, gauge, "gauge",
                            station["operator"])
 
@@ -169,7 +173,7 @@ def enter_measurement(username, station_id, characteristic_name, raw_value, unit
         mes.security.require_role(username, "operator", tx)  # noqa: F821
         station = _station(station_id, tx)
         return station, _characteristic(station, name=characteristic_name, tx=tx)
-    station, char = _tm().run(lookup)
+    station, char = lookup(None)
     if char["kind"] == "variable" and units is None:
         units = char["units"]
     return _judge_and_book(char, station, raw_value, units, True, None, "manual", username)
@@ -198,13 +202,13 @@ def _accept(char, station, value, source, operator):
 
     def work(tx):
         tm = _tm()
-        measurement_id = tm.next_id("qc_measurement", tx)
-        tm.update("INSERT INTO qc_measurement (measurement_id, char_id, wo_id, op_seq, station_id, "
-                  "lot, serial, operator, source, value, units, passed, measured_at) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  [measurement_id, char["char_id"], station["wo_id"], station["op_seq"],
+        measurement_id = tm.insert(
+            "INSERT INTO qc_measurements (char_id, wo_id, op_seq, station_id, lot, serial, "
+            "operator, source, value, units, passed, measured_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [char["char_id"], station["wo_id"], station["op_seq"],
                    station["station_id"], station["lot"], station["serial"], operator, source,
-                   value, char["units"], passed, tm.now_iso()], tx)
+                   value, char["units"], passed, tm.now()], tx)
         verdict = {"measurement_id": measurement_id, "characteristic": char["name"],
                    "value": value, "passed": passed, "ncr_id": None, "hold_id": None,
                    "signals": [], "spc_ncr_id": None}
@@ -238,19 +242,18 @@ def _spc(char, station, measurement_id, verdict, tx):
     if not char["spc_rules"] or char["spc_sigma"] is None or char["kind"] != "variable":
         return
     tm = _tm()
-    history = tm.rows("SELECT measurement_id, value FROM qc_measurement WHERE char_id = ? "
-                      "ORDER BY measurement_id DESC LIMIT ?", [char["char_id"], _HISTORY], tx)
+    history = tm.rows("SELECT id, value FROM qc_measurements WHERE char_id = ? "
+                      "ORDER BY id DESC LIMIT ?", [char["char_id"], _HISTORY], tx)
     history.reverse()
     chart = {"points": [float(r["value"]) for r in history], "center": char["spc_center"],
              "sigmas": [char["spc_sigma"]] * len(history)}
     z = mes.spc.standardize(chart)  # noqa: F821
     hits = mes.spcrules.hits_at(z, len(z) - 1, char["spc_rules"])  # noqa: F821
     for hit in hits:
-        first = int(history[hit["points"][0]]["measurement_id"])
-        tm.update("INSERT INTO qc_spc_signal (signal_id, char_id, measurement_id, rule, "
-                  "first_measurement_id, raised_at) VALUES (?, ?, ?, ?, ?, ?)",
-                  [tm.next_id("qc_spc_signal", tx), char["char_id"], measurement_id, hit["rule"],
-                   first, tm.now_iso()], tx)
+        first = int(history[hit["points"][0]]["id"])
+        tm.insert("INSERT INTO qc_spc_signals (char_id, measurement_id, rule, "
+                  "first_measurement_id, raised_at) VALUES (?, ?, ?, ?, ?)",
+                  [char["char_id"], measurement_id, hit["rule"], first, tm.now()], tx)
         verdict["signals"].append(hit["rule"])
     if hits and char["spc_hold"] and not mes.nonconformance.is_on_hold(  # noqa: F821
             "wo", station["wo_id"], tx):
@@ -259,7 +262,7 @@ def _spc(char, station, measurement_id, verdict, tx):
             "SPC %s on %s at %s" % (",".join(verdict["signals"]), char["name"], station["station_id"]),
             station["station_id"], char["char_id"], measurement_id, tx)
         verdict["spc_ncr_id"] = opened["ncr_id"]
-        tm.update("UPDATE qc_spc_signal SET hold_id = ? WHERE measurement_id = ?",
+        tm.update("UPDATE qc_spc_signals SET hold_id = ? WHERE measurement_id = ?",
                   [opened["hold_id"], measurement_id], tx)
 
 
@@ -272,8 +275,8 @@ def establish_limits(actor, char_id, wo_id=None, last=None, tx=None):
     def work(tx):
         tm = _tm()
         char = mes.inspection.characteristic(char_id, tx)  # noqa: F821
-        rows = tm.rows("SELECT value, wo_id FROM qc_measurement WHERE char_id = ? AND passed = ? "
-                       "ORDER BY measurement_id", [char_id, True], tx)
+        rows = tm.rows("SELECT value, wo_id FROM qc_measurements WHERE char_id = ? AND passed = ? "
+                       "ORDER BY id", [char_id, True], tx)
         values = [float(r["value"]) for r in rows if wo_id is None or r["wo_id"] == wo_id]
         if last:
             values = values[-last:]
@@ -281,7 +284,7 @@ def establish_limits(actor, char_id, wo_id=None, last=None, tx=None):
             chart = mes.spc.imr(values)  # noqa: F821
         except ValueError as error:
             raise mes.errors.InvalidInput("Limits for %r cannot be set: %s" % (char["name"], error))  # noqa: F821
-        tm.update("UPDATE qc_characteristic SET spc_center = ?, spc_sigma = ? WHERE char_id = ?",
+        tm.update("UPDATE qc_characteristics SET spc_center = ?, spc_sigma = ? WHERE id = ?",
                   [chart["mean"], chart["sigma_within"], char_id], tx)
         result = {"center": chart["mean"], "sigma": chart["sigma_within"], "points": len(values)}
         mes.audit.record(actor, "quality.spc.limits", "characteristic/%d" % char_id, result, None, tx)  # noqa: F821
@@ -292,16 +295,19 @@ def establish_limits(actor, char_id, wo_id=None, last=None, tx=None):
 def signals(char_id, tx=None):
     """SPC signals raised on a characteristic, oldest first."""
     def work(tx):
-        return _tm().rows("SELECT signal_id, measurement_id, rule, first_measurement_id, hold_id, "
-                          "raised_at FROM qc_spc_signal WHERE char_id = ? ORDER BY signal_id",
-                          [char_id], tx)
-    return _tm().run(work, tx)
+        found = _tm().rows("SELECT id AS signal_id, measurement_id, rule, first_measurement_id, "
+                           "hold_id, raised_at FROM qc_spc_signals WHERE char_id = ? ORDER BY id",
+                           [char_id], tx)
+        for row in found:
+            row["raised_at"] = _tm().iso(row["raised_at"])
+        return found
+    return work(tx)
 
 
 # -- gates, dispositions -------------------------------------------------------------------------
 
 def _work_order_item(wo_id, tx):
-    row = _tm().one("SELECT item_id, item_revision FROM work_order WHERE wo_id = ?", [wo_id], tx)
+    row = _tm().one("SELECT item_id, item_revision FROM work_orders WHERE wo_id = ?", [wo_id], tx)
     if row is None:
         raise mes.errors.NotFound("Unknown work order %r." % (wo_id,))  # noqa: F821
     return row["item_id"], row["item_revision"]
@@ -317,8 +323,8 @@ def _gate(wo_id, op_seq, item, tx):
     missing, failed = [], []
     found = mes.inspection.measurements(wo_id, op_seq, tx=tx)  # noqa: F821
     ncrs = dict((int(r["measurement_id"]), (r["status"], r["disposition"])) for r in _tm().rows(
-        "SELECT measurement_id, status, disposition FROM qc_ncr WHERE wo_id = ? AND op_seq = ? "
-        "AND measurement_id IS NOT NULL ORDER BY ncr_id", [wo_id, op_seq], tx))
+        "SELECT measurement_id, status, disposition FROM qc_ncrs WHERE wo_id = ? AND op_seq = ? "
+        "AND measurement_id IS NOT NULL ORDER BY id", [wo_id, op_seq], tx))
     for char in mes.inspection.plan(item[0], item[1], op_seq, tx):  # noqa: F821
         if not char["required"]:
             continue
@@ -347,17 +353,17 @@ def _status(wo_id, op_seqs, tx):
                ["failed inspection: " + f for f in failed] +
                ["open NCR %d" % n for n in ncrs] + ["active hold %d" % h for h in holds])
     return {"passed": not reasons, "wo_id": wo_id, "missing": missing, "failed": failed,
-            "open_ncrs": ncrs, "holds": holds, "reasons": reasons}
+            "open_ncrs": ncrs, "holds": holds, "reasons": reasons, "reason": "; ".join(reasons)}
 
 
 def gate_status(wo_id, op_seq, tx=None):
     """May operation `op_seq` of `wo_id` complete? {"passed", "missing", "failed", "open_ncrs",
-    "holds", "reasons", "wo_id", "op_seq"}."""
+    "holds", "reasons", "reason" (the reasons as one text), "wo_id", "op_seq"}."""
     def work(tx):
         result = _status(wo_id, [op_seq], tx)
         result["op_seq"] = op_seq
         return result
-    return _tm().run(work, tx)
+    return work(tx)
 
 
 def start_status(wo_id, op_seq, tx=None):
@@ -365,12 +371,12 @@ def start_status(wo_id, op_seq, tx=None):
     def work(tx):
         item = _work_order_item(wo_id, tx)
         earlier = [int(r["op_seq"]) for r in _tm().rows(
-            "SELECT op_seq FROM qc_plan WHERE item_id = ? AND item_revision = ? AND op_seq < ? "
+            "SELECT op_seq FROM qc_plans WHERE item_id = ? AND item_revision = ? AND op_seq < ? "
             "ORDER BY op_seq", [item[0], item[1], op_seq], tx)]
         result = _status(wo_id, earlier, tx)
         result["op_seq"] = op_seq
         return result
-    return _tm().run(work, tx)
+    return work(tx)
 
 
 def require_gate(wo_id, op_seq, starting=False, tx=None):
@@ -391,7 +397,7 @@ def disposition(username, password, ncr_id, decision, note=None):
         ncr = mes.nonconformance.get(ncr_id, tx)  # noqa: F821
         folder, remaining = None, True
         if ncr["station_id"]:
-            row = _tm().one("SELECT tag_folder FROM qc_station WHERE station_id = ?",
+            row = _tm().one("SELECT tag_folder FROM qc_stations WHERE station_id = ?",
                             [ncr["station_id"]], tx)
             folder = row and row["tag_folder"]
             remaining = bool(mes.nonconformance.active_holds(station_id=ncr["station_id"], tx=tx))  # noqa: F821
