@@ -63,10 +63,12 @@ def readings(count):
 def prepare(gw, scenario):
     """The scenario's plant, plus 20 in-control readings and the individuals chart from them."""
     scenario["plant"](gw)
+    gw.call("mes.quality.set_context", scenario["STATION"], "PUMP-100", "B", scenario["WO"], 20,
+            None, None, "ana")
     for value in scenario["BASELINE"]:
         gw.clock.advance(0.3)
         gw.update(scenario["GAUGE"], value)
-    gw.call("mes.quality.establish_limits", "quinn", 1)
+    gw.call("mes.spcmonitor.establish_limits", "quinn", 1)
 
 
 class VerdictWatch(object):

@@ -44,7 +44,7 @@ def test_the_quality_named_queries_list_readings_signals_and_open_ncrs(gateway):
 
     reading(12.0)
     reading(12.1)
-    gateway.call("mes.quality.establish_limits", "quinn", 1)
+    gateway.call("mes.spcmonitor.establish_limits", "quinn", 1)
     reading(13.4)
     db = gateway.system.db
     readings = db.runNamedQuery("quality/work_order_measurements", {"wo_id": "WO-2001"})

@@ -47,7 +47,7 @@ def _reading(gw, value, quality=None):
 
 def plant(gw):
     """The cell and its people, the torque plan, the quality station and its gauge, WO-2001
-    released and the station's quality context set to its operation 20."""
+    released."""
     m = build(gw)  # noqa: F821 - from _dispatch_plant
     m.inspection.define_plan("eve", "PUMP-100", "B", 20, [
         {"name": "Torque", "nominal": 12.0, "lsl": 11.0, "usl": 13.0, "units": "Nm",
@@ -55,12 +55,12 @@ def plant(gw):
     m.quality.configure_station("eve", STATION, TAGS[:-1])
     m.quality.configure_gauge("eve", GAUGE, STATION, "Nm", 0.0, 50.0)
     m.workorder.release("erp", WO, "PUMP-100", "B", 10, "2026-01-06 14:00", 100)
-    m.quality.set_context(STATION, "PUMP-100", "B", WO, 20, None, None, "ana")
     return m
 
 
 def setup(gw):
-    """`plant`, then operation 10 pressed and operation 20 started at TORQUE-1 by Ana."""
+    """`plant`, then operation 10 pressed and operation 20 started at TORQUE-1 by Ana: the
+    torque readings are booked to that running operation."""
     m = plant(gw)
     m.security.sign_in("ana", "ana-pw", "PRESS-1")
     m.operation.start("ana", "PRESS-1", WO, 10)
@@ -76,7 +76,7 @@ def run(gw):
     m = setup(gw)
     for value in BASELINE:
         _reading(gw, value)
-    limits = m.quality.establish_limits("quinn", 1)
+    limits = m.spcmonitor.establish_limits("quinn", 1)
 
     _reading(gw, 12.0, "Bad_NotConnected")  # a lost gauge: refused, kept, not judged
     refused = gw.system.db.runScalarPrepQuery(

@@ -138,7 +138,7 @@ def test_spc_rule_hit_raises_the_alarm_and_holds_the_work_order(host):
     assert (tags[FOLDER + "/SpcAlarm"], tags[FOLDER + "/SpcRule"], tags[FOLDER + "/Interlock"]) == (
         True, "N2,N3", True)
     assert host.mes.nonconformance.is_on_hold("wo", "WO-1") is True
-    assert [s["rule"] for s in q.signals(1)] == ["N3", "N3", "N3", "N2", "N3"]
+    assert [s["rule"] for s in host.mes.spcmonitor.signals(1)] == ["N3", "N3", "N3", "N2", "N3"]
 
 
 def test_disposition_needs_the_quality_role_and_a_valid_signature_and_then_releases(host):
@@ -177,7 +177,7 @@ def test_establish_limits_sets_centre_and_moving_range_sigma(host):
     q = host.mes.quality
     for value in (12.0, 12.2, 11.9, 12.1):
         q.on_gauge_change(GAUGE, value, True)
-    limits = q.establish_limits("admin", 1)
+    limits = host.mes.spcmonitor.establish_limits("admin", 1)
     assert limits["points"] == 4
     assert round(limits["center"], 6) == 12.05
     assert round(limits["sigma"], 6) == round((0.2 + 0.3 + 0.2) / 3 / 1.1283792, 6)
@@ -245,8 +245,21 @@ def test_a_dispositioned_failure_no_longer_blocks_but_only_use_as_is_counts_as_a
     assert gate["passed"] is (decision == "use-as-is")
 
 
-@pytest.mark.parametrize("name", ["inspection", "nonconformance", "quality"])
+@pytest.mark.parametrize("name", ["inspection", "nonconformance", "quality", "spcmonitor"])
 def test_public_names_of_the_quality_modules_are_sorted_and_defined(tmp_path, name):
     module = getattr(Host("sqlite:///" + str(tmp_path / "g.db")).mes, name)
     assert list(module.__all__) == sorted(module.__all__)
     assert [n for n in module.__all__ if not hasattr(module, n)] == []
+
+
+def test_a_reading_with_nothing_to_book_it_to_is_refused_and_kept(host):
+    host.mes.quality.set_context("TS1", None, None, None, None)
+    with pytest.raises(host.mes.errors.StateConflict) as caught:
+        host.mes.quality.on_gauge_change(GAUGE, 12.0, True)
+    assert "runs no operation" in caught.value.message
+    with pytest.raises(host.mes.errors.NotFound):
+        host.mes.quality.on_gauge_change("[default]Nowhere/Gauge", 1.0, True)
+    assert host.table("SELECT COUNT(*) FROM qc_measurements") == [(0,)]
+    assert host.table("SELECT station_id, raw_value, reason_code FROM qc_refused_readings "
+                      "ORDER BY id") == [("TS1", "12.0", "state_conflict"),
+                                         (None, "1.0", "not_found")]

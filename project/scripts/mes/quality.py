@@ -10,9 +10,9 @@ its reason and raises its error; it never becomes a measurement. A judged readin
    the PLC can divert the part within the machine cycle;
 2. stores the measurement; a failure opens an NCR and holds the unit (serial, else lot, else the
    work order), all in one transaction;
-3. judges the characteristic's individuals chart (centre and sigma as established) with its SPC
-   rules at the newest point; a hit is stored, raises the station's `SpcAlarm` tag and, where the
-   characteristic says `spc_hold`, opens an NCR and holds the work order.
+3. judges the characteristic's individuals chart at the newest point (`mes.spcmonitor`); a hit
+   is stored, raises the station's `SpcAlarm` tag and, where the characteristic says
+   `spc_hold`, opens an NCR and holds the work order.
 
 Station tags live under the station's folder (default `[default]Genba/Quality/<station>`):
 Reject, Interlock, SpcAlarm (Boolean), SpcRule, LastVerdict, Message (String), LastValue (Float8).
@@ -29,14 +29,11 @@ open transaction neither blocks on nor waits for that writer. Every write is one
 from __future__ import absolute_import, division, print_function
 
 __all__ = ["DEFAULT_TAG_ROOT", "GateNotPassed", "configure_gauge", "configure_station",
-           "disposition", "enter_measurement", "establish_limits", "gate_status",
-           "on_gauge_change", "require_gate", "set_context", "signals", "start_status",
-           "station_tag_paths"]
+           "disposition", "enter_measurement", "gate_status", "on_gauge_change", "require_gate",
+           "set_context", "start_status", "station_tag_paths"]
 
 DEFAULT_TAG_ROOT = "[default]Genba/Quality"
 _TAG_NAMES = ("Reject", "Interlock", "SpcAlarm", "SpcRule", "LastVerdict", "Message", "LastValue")
-#: Points of history read for the rules: the longest default window (N7, 15 points).
-_HISTORY = 15
 
 
 class GateNotPassed(mes.errors.StateConflict):  # noqa: F821
@@ -86,7 +83,9 @@ def configure_gauge(actor, gauge_tag, station_id, units, range_min=None, range_m
 
 def set_context(station_id, item_id, revision, wo_id, op_seq, lot=None, serial=None,
                 operator=None, tx=None):
-    """What the station is making now: readings from its gauges are booked to this context."""
+    """What the station is making now (e.g. the unit just scanned): readings from its gauges are
+    booked to this context. Without one (all None), readings go to the operation dispatch runs
+    at the station."""
     def work(tx):
         if _tm().update("UPDATE qc_stations SET item_id = ?, item_revision = ?, wo_id = ?, op_seq = ?, "
                         "lot = ?, serial = ?, operator = ?, context_at = ? WHERE station_id = ?",
@@ -109,13 +108,23 @@ def _write_tags(folder, values):
 
 
 def _station(station_id, tx):
+    """The station with its context: the one set by `set_context`, else the operation dispatch
+    has running there (`wo_operations` in progress at the station)."""
     row = _tm().one("SELECT station_id, tag_folder, item_id, item_revision, wo_id, op_seq, lot, "
                     "serial, operator FROM qc_stations WHERE station_id = ?", [station_id], tx)
     if row is None:
         raise mes.errors.NotFound("Station %r is not configured for quality." % (station_id,))  # noqa: F821
     if row["wo_id"] is None:
-        raise mes.errors.StateConflict(  # noqa: F821
-            "Station %r has no work order context; a reading cannot be booked." % (station_id,))
+        running = _tm().one(
+            "SELECT o.wo_id, o.op_seq, w.item_id, w.item_revision, o.started_by FROM wo_operations o "
+            "JOIN work_orders w ON w.wo_id = o.wo_id WHERE o.station_id = ? AND o.status = ? "
+            "ORDER BY o.started_at DESC LIMIT 1", [station_id, "in_progress"], tx)
+        if running is None:
+            raise mes.errors.StateConflict(  # noqa: F821
+                "Station %r runs no operation and has no context; a reading cannot be booked."
+                % (station_id,))
+        row.update(running)
+        row["operator"] = running["started_by"]
     row["op_seq"] = int(row["op_seq"])
     return row
 
@@ -151,18 +160,21 @@ def _refuse(station_id, char, station, source, raw, units, error, operator):
 def on_gauge_change(gauge_tag, value, quality_good=True):
     """A gauge tag changed: judge the reading for the station's current context.
 
-    Returns the verdict dict of `_accept`; raises the refusal error (stored first) otherwise.
+    Returns the verdict dict of `_accept`; raises the refusal error (stored first) otherwise,
+    also when the tag is no configured gauge or its station has nothing to book the reading to.
     """
     gauge_tag = _text(gauge_tag)
-
-    def lookup(tx):
-        gauge = _tm().one("SELECT gauge_tag, station_id, units, range_min, range_max FROM qc_gauges "
-                          "WHERE gauge_tag = ?", [gauge_tag], tx)
+    gauge = _tm().one("SELECT gauge_tag, station_id, units, range_min, range_max FROM qc_gauges "
+                      "WHERE gauge_tag = ?", [gauge_tag], None)
+    try:
         if gauge is None:
             raise mes.errors.NotFound("Tag %r is not a configured gauge." % (gauge_tag,))  # noqa: F821
-        station = _station(gauge["station_id"], tx)
-        return gauge, station, _characteristic(station, gauge_tag=gauge_tag, tx=tx)
-    gauge, station, char = lookup(None)
+        station = _station(gauge["station_id"], None)
+        char = _characteristic(station, gauge_tag=gauge_tag)
+    except mes.errors.MesError as error:  # noqa: F821
+        _refuse(gauge and gauge["station_id"], None, None, "gauge", value,
+                gauge and gauge["units"], error, None)
+        raise
     return _judge_and_book(char, station, value, gauge["units"], quality_good, gauge, "gauge",
                            station["operator"])
 
@@ -219,7 +231,7 @@ def _accept(char, station, value, source, operator):
                 "%s %r outside specification %r..%r" % (char["name"], value, char["lsl"], char["usl"]),
                 station["station_id"], char["char_id"], measurement_id, tx)
             verdict["ncr_id"], verdict["hold_id"] = opened["ncr_id"], opened["hold_id"]
-        _spc(char, station, measurement_id, verdict, tx)
+        mes.spcmonitor.judge_newest(char, station, measurement_id, verdict, tx)  # noqa: F821
         return verdict
     verdict = _tm().run(work)
     if verdict["signals"]:
@@ -235,73 +247,6 @@ def _unit(station):
     if station["lot"]:
         return "lot", station["lot"]
     return "wo", station["wo_id"]
-
-
-def _spc(char, station, measurement_id, verdict, tx):
-    """Judge the newest point of the characteristic's individuals chart with its rules."""
-    if not char["spc_rules"] or char["spc_sigma"] is None or char["kind"] != "variable":
-        return
-    tm = _tm()
-    history = tm.rows("SELECT id, value FROM qc_measurements WHERE char_id = ? "
-                      "ORDER BY id DESC LIMIT ?", [char["char_id"], _HISTORY], tx)
-    history.reverse()
-    chart = {"points": [float(r["value"]) for r in history], "center": char["spc_center"],
-             "sigmas": [char["spc_sigma"]] * len(history)}
-    z = mes.spc.standardize(chart)  # noqa: F821
-    hits = mes.spcrules.hits_at(z, len(z) - 1, char["spc_rules"])  # noqa: F821
-    for hit in hits:
-        first = int(history[hit["points"][0]]["id"])
-        tm.insert("INSERT INTO qc_spc_signals (char_id, measurement_id, rule, "
-                  "first_measurement_id, raised_at) VALUES (?, ?, ?, ?, ?)",
-                  [char["char_id"], measurement_id, hit["rule"], first, tm.now()], tx)
-        verdict["signals"].append(hit["rule"])
-    if hits and char["spc_hold"] and not mes.nonconformance.is_on_hold(  # noqa: F821
-            "wo", station["wo_id"], tx):
-        opened = mes.nonconformance.open_with_hold(  # noqa: F821
-            "spc", station["wo_id"], station["op_seq"], "wo", station["wo_id"],
-            "SPC %s on %s at %s" % (",".join(verdict["signals"]), char["name"], station["station_id"]),
-            station["station_id"], char["char_id"], measurement_id, tx)
-        verdict["spc_ncr_id"] = opened["ncr_id"]
-        tm.update("UPDATE qc_spc_signals SET hold_id = ? WHERE measurement_id = ?",
-                  [opened["hold_id"], measurement_id], tx)
-
-
-def establish_limits(actor, char_id, wo_id=None, last=None, tx=None):
-    """Set a characteristic's individuals-chart centre and sigma (MR-bar/d2) from its readings.
-
-    Uses the last `last` passed readings (all when None), optionally of one work order.
-    Returns {"center", "sigma", "points"}.
-    """
-    def work(tx):
-        tm = _tm()
-        char = mes.inspection.characteristic(char_id, tx)  # noqa: F821
-        rows = tm.rows("SELECT value, wo_id FROM qc_measurements WHERE char_id = ? AND passed = ? "
-                       "ORDER BY id", [char_id, True], tx)
-        values = [float(r["value"]) for r in rows if wo_id is None or r["wo_id"] == wo_id]
-        if last:
-            values = values[-last:]
-        try:
-            chart = mes.spc.imr(values)  # noqa: F821
-        except ValueError as error:
-            raise mes.errors.InvalidInput("Limits for %r cannot be set: %s" % (char["name"], error))  # noqa: F821
-        tm.update("UPDATE qc_characteristics SET spc_center = ?, spc_sigma = ? WHERE id = ?",
-                  [chart["mean"], chart["sigma_within"], char_id], tx)
-        result = {"center": chart["mean"], "sigma": chart["sigma_within"], "points": len(values)}
-        mes.audit.record(actor, "quality.spc.limits", "characteristic/%d" % char_id, result, None, tx)  # noqa: F821
-        return result
-    return _tm().run(work, tx)
-
-
-def signals(char_id, tx=None):
-    """SPC signals raised on a characteristic, oldest first."""
-    def work(tx):
-        found = _tm().rows("SELECT id AS signal_id, measurement_id, rule, first_measurement_id, "
-                           "hold_id, raised_at FROM qc_spc_signals WHERE char_id = ? ORDER BY id",
-                           [char_id], tx)
-        for row in found:
-            row["raised_at"] = _tm().iso(row["raised_at"])
-        return found
-    return work(tx)
 
 
 # -- gates, dispositions -------------------------------------------------------------------------
