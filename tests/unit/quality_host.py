@@ -32,6 +32,9 @@ class QualityHost(object):
         self.system = types.SimpleNamespace(db=db, date=date, tag=Tag(), util=Util())
         self.mes = Package(self, "mes", os.path.join(SCRIPTS, "mes"))
 
+    def close(self):
+        self.system.db.close()
+
     def advance(self, seconds):
         self.system.date.current += datetime.timedelta(seconds=seconds)
 

@@ -38,7 +38,8 @@ def host(request, tmp_path):
     q.configure_station("admin", "TS1")
     q.configure_gauge("admin", GAUGE, "TS1", "N.m", 0.0, 50.0)
     q.set_context("TS1", "BRACKET", "B", "WO-1", 20, lot="L-7", serial="SN-1", operator="olga")
-    return host
+    yield host
+    host.close()
 
 
 def test_a_passing_reading_is_stored_with_its_context_and_clears_reject(host):
@@ -247,9 +248,11 @@ def test_a_dispositioned_failure_no_longer_blocks_but_only_use_as_is_counts_as_a
 
 @pytest.mark.parametrize("name", ["inspection", "nonconformance", "quality", "spcmonitor"])
 def test_public_names_of_the_quality_modules_are_sorted_and_defined(tmp_path, name):
-    module = getattr(Host("sqlite:///" + str(tmp_path / "g.db")).mes, name)
+    host = Host("sqlite:///" + str(tmp_path / "g.db"))
+    module = getattr(host.mes, name)
     assert list(module.__all__) == sorted(module.__all__)
     assert [n for n in module.__all__ if not hasattr(module, n)] == []
+    host.close()
 
 
 def test_a_reading_with_nothing_to_book_it_to_is_refused_and_kept(host):

@@ -19,8 +19,8 @@ Reject, Interlock, SpcAlarm (Boolean), SpcRule, LastVerdict, Message (String), L
 Interlock is True while the station has an active hold. Gates: `gate_status(wo_id, op_seq)`
 is what dispatch asks before completing an operation (each required characteristic has its
 sample size of conforming readings and no failure awaiting disposition, no open NCR, no active
-hold on the work order); `start_status(wo_id, op_seq)` before
-starting one (the gates of every earlier planned operation).
+hold on the work order); `start_status(wo_id, op_seq)` before starting one (the gates of every
+earlier planned operation).
 
 Reads (lookups, gates, lists) run in the caller's transaction when one is given, otherwise as
 single statements outside any transaction, so a status check asked from inside another area's
