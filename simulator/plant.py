@@ -114,7 +114,8 @@ class Plant(object):
         specs: MachineSpecs (see `machine_specs`).
         seed: plant seed; machine i (in path order) gets its own `random.Random(seed * 1009 + i)`.
         profile: a key of PROFILES.
-        overrides: {machine path or name: {model option: value}} applied after the profile.
+        overrides: {machine path or name: {model option: value}} applied after the profile;
+            the key "*" applies to every machine.
         buffer_capacity: parts between two machines of a line.
     """
 
@@ -130,6 +131,7 @@ class Plant(object):
         ordered = sorted(specs, key=lambda spec: spec.path)
         for index, spec in enumerate(ordered):
             options = dict(PROFILES[profile])
+            options.update(overrides.get("*", {}))
             options.update(overrides.get(spec.name, {}))
             options.update(overrides.get(spec.path, {}))
             options.setdefault("ideal_rate", spec.ideal_rate())

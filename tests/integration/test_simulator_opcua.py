@@ -204,12 +204,13 @@ def test_dropped_connections_cut_the_client_but_the_server_keeps_listening(loop,
     assert loop.run(scenario()) == (True, ua.StatusCodes.Good)
 
 
-def test_a_killed_server_refuses_connections_and_after_restart_serves_the_plant_it_kept_running(loop):
+@pytest.mark.parametrize("hard", [False, True], ids=["address-space-kept", "hard"])
+def test_a_killed_server_refuses_connections_and_after_restart_serves_the_plant_it_kept_running(loop, hard):
     server = SimulatorServer(make_plant(), free_endpoint(), auto_step=False, server_clock=False)
 
     async def scenario():
         async with server:
-            await server.kill()
+            await server.kill(hard=hard)
             await server.tick(3.0)  # the machines keep producing while the OPC UA side is down
             refused = False
             try:
