@@ -113,12 +113,13 @@ def test_a_lost_link_marks_tags_not_connected_and_a_fresh_client_brings_them_bac
     assert (bridge.connections, bridge.losses) == (2, 1)
 
 
-def test_a_write_while_disconnected_fails_with_not_connected(make_gateway):
+def test_without_a_server_tags_are_not_connected_and_writes_fail(make_gateway):
     gateway = make_gateway(project=PROJECT)
     bridge = OpcUaBridge(gateway, free_endpoint(), watchdog=0.2, reconnect_delay=0.1).start()
     try:
         assert gateway.write(FILLER + "Permissive", False) == QualityCode.Bad_NotConnected
         assert not bridge.wait_connected(0.5)
+        assert bridge.pump_until(lambda: gateway.read(FILLER + "State").quality == QualityCode.Bad_NotConnected, 5)
         assert "Connect" in (bridge.last_error or "") or "Refused" in (bridge.last_error or "")
     finally:
         bridge.stop()
