@@ -156,3 +156,18 @@ def test_the_bridge_with_a_wrong_password_never_connects(make_gateway, secure):
     with OpcUaBridge(gateway, server.endpoint, security=security, reconnect_delay=0.2) as bridge:
         assert not bridge.wait_connected(2)
         assert "BadUserAccessDenied" in bridge.last_error
+
+
+def test_on_a_wall_clock_gateway_scheduled_pumps_land_values_with_source_timestamps(make_gateway, sim):
+    import datetime
+    gateway = make_gateway(project=PROJECT, clock="wall")
+    with OpcUaBridge(gateway, sim.endpoint, rates=FAST) as bridge:
+        assert bridge.wait_connected(20)
+        bridge.schedule(0.05)
+        deadline = datetime.datetime.utcnow() + datetime.timedelta(seconds=20)
+        while not gateway.read(FILLER + "Speed").quality.isGood() and datetime.datetime.utcnow() < deadline:
+            gateway.clock.advance(0.2)
+        value = gateway.read(FILLER + "Speed")
+    assert value.quality.isGood()
+    assert value.timestamp.tzinfo is None
+    assert abs(datetime.datetime.utcnow() - value.timestamp) < datetime.timedelta(minutes=5)
