@@ -12,7 +12,8 @@ the other way: the bridge is the device of its OPC server name in the tag runtim
 returns the mapped quality.
 
 Subscriptions. The OPC tags whose `opcServer` is this bridge's server name are grouped by tag group
-(`tagGroup`, default "Default"); each group is one subscription with the group's rate as
+(`tagGroup`, default "Default"; tags sharing an address share one monitored item at the faster
+rate); each group rate is one subscription with the group's rate as
 publishing interval and sampling interval, monitored items with queue size 1 (latest value wins,
 like Ignition's subscribed mode).
 
@@ -20,8 +21,8 @@ Quality, decided once:
 - a Good status lands as Good with the value;
 - Uncertain* lands as Uncertain, Bad* as Bad (BadNodeIdUnknown as Bad_NotFound, access denied as
   Bad_AccessDenied); a bad reading keeps the tag's last known value, as a gateway does;
-- link loss (connection lost, watchdog timeout, server gone) sets every tag of the connection to
-  Bad_NotConnected with its last known value; on reconnect every monitored item's first
+- link loss (connection lost, watchdog timeout, server gone, or no connection at start) sets every
+  tag of the connection to Bad_NotConnected with its last known value; on reconnect every monitored item's first
   notification brings the current value back as Good. Uncertain_LastKnownValue is not used: a
   script should not trust a value the gateway cannot vouch for, and Bad_NotConnected is what
   Ignition shows for a dropped OPC connection.
@@ -102,11 +103,12 @@ class BridgeSecurity(object):
 
 
 class _Item(object):
-    __slots__ = ("tag", "path", "nodeid", "rate", "last")
+    """One monitored node and the tags that read it (two tags may share an address)."""
 
-    def __init__(self, tag, nodeid, rate):
-        self.tag = tag
-        self.path = str(tag.path)
+    __slots__ = ("tags", "nodeid", "rate", "last")
+
+    def __init__(self, nodeid, rate):
+        self.tags = []
         self.nodeid = nodeid
         self.rate = rate
         self.last = None
@@ -163,7 +165,11 @@ class OpcUaBridge(object):
                 continue
             nodeid = ua.NodeId.from_string(address)
             rate = self.rates.get(config.get("tagGroup") or "Default", self.rates["Default"])
-            self.items[nodeid] = _Item(tag, nodeid, rate)
+            item = self.items.get(nodeid)
+            if item is None:
+                item = self.items[nodeid] = _Item(nodeid, rate)
+            item.rate = min(item.rate, rate)
+            item.tags.append(tag)
         self.connected = threading.Event()
         self.connections = 0           # successful connects so far
         self.losses = 0
@@ -178,6 +184,7 @@ class OpcUaBridge(object):
         self._stopping = False
         self._pump_handle = None
         self._variant_types = {}       # nodeid -> VariantType learnt on the first write
+        self._marked = False           # tags already set to Bad_NotConnected for this outage
 
     # ---- life cycle (gateway thread) ------------------------------------------------------
     def start(self):
@@ -310,7 +317,8 @@ class OpcUaBridge(object):
             if stamp is not None and stamp.tzinfo is not None:
                 stamp = stamp.astimezone(datetime.timezone.utc).replace(tzinfo=None)
             timestamp = stamp
-        self._queue.put((item.tag, value, quality, timestamp))
+        for tag in item.tags:
+            self._queue.put((tag, value, quality, timestamp))
 
     def _lost(self, reason, generation=None):
         if generation is not None and generation != self._generation:
@@ -320,7 +328,8 @@ class OpcUaBridge(object):
 
     def _mark_not_connected(self):
         for item in self.items.values():
-            self._queue.put((item.tag, item.last, QualityCode.Bad_NotConnected, None))
+            for tag in item.tags:
+                self._queue.put((tag, item.last, QualityCode.Bad_NotConnected, None))
 
     async def _supervise(self):
         loop = asyncio.get_running_loop()
@@ -337,6 +346,7 @@ class OpcUaBridge(object):
                 self._client = client
                 await self._subscribe(client, self._generation)
                 self.connections += 1
+                self._marked = False
                 self.connected.set()
                 _log.info("bridge connected to %s (%d tags)", self.endpoint, len(self.items))
                 reason = await self._watch(client)
@@ -349,10 +359,13 @@ class OpcUaBridge(object):
             self.connected.clear()
             self._client = None
             self._generation += 1          # late notifications of the old client are dropped
-            if was_connected and not self._stopping:
-                self.losses += 1
-                _log.warning("bridge lost %s: %s", self.endpoint, reason)
-                self._mark_not_connected()
+            if not self._stopping:
+                if was_connected:
+                    self.losses += 1
+                    _log.warning("bridge lost %s: %s", self.endpoint, reason)
+                if not self._marked:         # once per outage, also when the first connect fails
+                    self._mark_not_connected()
+                    self._marked = True
             await self._drop(client)
             if not self._stopping:
                 await asyncio.sleep(self.reconnect_delay)

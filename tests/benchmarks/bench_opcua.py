@@ -88,11 +88,15 @@ class RawClient(object):
         self.addresses = addresses
         self.interval_ms = interval_ms
         self.arrivals = {}
+        self.status_changes = []
         self.thread = LoopThread()
         self.client = None
 
     def datachange_notification(self, node, value, data):
         self.arrivals[(node.nodeid.Identifier, value)] = time.perf_counter()
+
+    def status_change_notification(self, status):
+        self.status_changes.append(status)
 
     async def _start(self):
         self.client = Client(self.endpoint, timeout=30)

@@ -77,3 +77,22 @@ def test_ten_server_kills_lose_and_double_count_nothing(make_gateway):
     assert bridge.losses == KILLS
     assert sum(truth.values()) > 1000
     assert all(plant.by_path[path][0].outfeed.value < 2 ** 31 for path in counters if truth[path] > 300)
+
+
+def test_a_plc_restart_seen_through_the_bridge_adds_the_new_reading_and_nothing_else(make_gateway):
+    plant = load_plant(PROJECT, seed=5, profile="ideal")
+    filler = "[default]Genba/Plant1/Packaging/Line1/Filler/OutfeedCount"
+    model = plant.by_path[filler][0]
+    gateway = make_gateway(project=PROJECT)
+    tally = ProductionTally(gateway, [filler])
+    with ServedSimulator(plant, auto_step=False) as served:
+        with OpcUaBridge(gateway, served.endpoint, rates={"Default": 100}) as bridge:
+            assert bridge.wait_connected(30)
+            for seconds in (30.0, 30.0):
+                served.call(served.server.tick(seconds))
+                assert bridge.pump_until(lambda: tally.previous.get(filler) == model.outfeed.value, 20)
+            served.server.counter_reset(filler.rsplit("/", 1)[0])  # the last reading (200) was taken
+            served.call(served.server.tick(6.0))
+            assert bridge.pump_until(lambda: tally.previous.get(filler) == model.outfeed.value, 20)
+    # 100 + 100 parts before the restart, 20 after it (the first reading, 0, only set the base)
+    assert (tally.parts[filler], model.outfeed.value, model.outfeed.total) == (220, 20, 220)
