@@ -3,8 +3,26 @@ from __future__ import absolute_import, division, print_function
 
 import pytest
 
+import os
+import types
+
+from harness.core.scenario import load_scenario
 from harness.pytest_db import postgres_server, postgres_url  # noqa: F401 (fixtures)
-from tests.scenarios import oee_bad_input, oee_line, oee_reasons, oee_shift
+
+SCENARIOS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scenarios")
+
+
+def _scenario(name):
+    namespace = load_scenario(os.path.join(SCENARIOS, name + ".py"))
+    module = types.SimpleNamespace(**namespace)
+    module.name = name
+    return module
+
+
+oee_shift = _scenario("oee_shift")
+oee_reasons = _scenario("oee_reasons")
+oee_line = _scenario("oee_line")
+oee_bad_input = _scenario("oee_bad_input")
 
 MIN = 60000
 
@@ -50,7 +68,6 @@ def test_gateway_restart_mid_shift_gives_the_same_shift_oee(make_gateway, restar
 
 
 def test_operator_split_is_audited_and_bad_splits_change_nothing(gw):
-    from tests.scenarios import oee_reasons
     r = oee_reasons.run(gw)
     assert r["outcomes"] == ["missing_role", "ok", "overlapping_downtime_reasons",
                              "not_found", "downtime_split_outside_event"]
@@ -62,7 +79,6 @@ def test_operator_split_is_audited_and_bad_splits_change_nothing(gw):
 
 
 def test_line_oee_is_good_output_at_the_constraint_rate_over_its_planned_time(gw):
-    from tests.scenarios import oee_line
     r = oee_line.run(gw)
     line, filler = r["line"], r["filler"]
     assert (line["constraint"], line["output"]) == ("Line1/Filler", "Line1/Palletizer")
@@ -78,7 +94,6 @@ def test_line_oee_is_good_output_at_the_constraint_rate_over_its_planned_time(gw
 
 
 def test_bad_input_is_counted_as_unknown_flagged_or_refused(gw):
-    from tests.scenarios import oee_bad_input
     r = oee_bad_input.run(gw)
     assert r["counts"] == [["WO-1", 406], ["WO-2", 100]]
     assert (r["wo1"]["PQ"], r["wo1"]["APT"], r["wo1"]["ADET"], r["wo1"]["PBT"]) == (
@@ -144,7 +159,7 @@ def test_a_restart_with_the_state_unchanged_reopens_the_same_interval(gw):
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("scenario", [oee_shift, oee_reasons, oee_line, oee_bad_input],
-                         ids=lambda m: m.__name__.rsplit(".", 1)[1])
+                         ids=lambda m: m.name)
 def test_scenarios_give_the_same_figures_on_postgresql_as_on_sqlite(make_gateway, postgres_url,
                                                                      scenario):
     on_sqlite = scenario.run(make_gateway(start=oee_shift.START))

@@ -18,15 +18,20 @@ from __future__ import absolute_import, division, print_function
 
 import copy
 
-from tests.scenarios import oee_shift
+import io
+import os
 
-START = oee_shift.START
+PROJECT = "project"
+_HELPER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_oee_timeline.py")
+with io.open(_HELPER, encoding="utf-8") as _handle:
+    exec(compile(_handle.read(), _HELPER, "exec"))
+
 
 
 def run(gw):
-    c = copy.deepcopy(oee_shift.CONFIG)
+    c = copy.deepcopy(CONFIG)
     c["machines"][0]["rates"] = [{"product": "Cola", "operation": "*", "rate_per_min": 200.0}]
-    m = oee_shift.MACHINE
+    m = MACHINE
     gw.update(m + "OutfeedCount", 4294967000)
     gw.call("mes.oeeconfig.configure", c)
     gw.call("mes.oeerecord.set_context", "Line1/Filler", "WO-1", "Cola", "10")
@@ -50,8 +55,8 @@ def run(gw):
             gw.update(m + member, value, quality)
     wo1 = gw.call("mes.oeelive.work_order_kpis", "Line1/Filler", "WO-1")
     try:
-        gw.call("mes.oeelive.machine_kpis", "Line1/Filler", oee_shift.START_MS,
-                oee_shift.START_MS + 60 * 60000)
+        gw.call("mes.oeelive.machine_kpis", "Line1/Filler", START_MS,
+                START_MS + 60 * 60000)
         window_error = None
     except Exception as error:
         window_error = getattr(error, "code", type(error).__name__)

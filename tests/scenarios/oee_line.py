@@ -11,15 +11,19 @@ from __future__ import absolute_import, division, print_function
 
 import copy
 
-from tests.scenarios import oee_shift
+import io
+import os
 
-START = oee_shift.START
-START_MS = oee_shift.START_MS
+PROJECT = "project"
+_HELPER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_oee_timeline.py")
+with io.open(_HELPER, encoding="utf-8") as _handle:
+    exec(compile(_handle.read(), _HELPER, "exec"))
+
 PALLETIZER = "[default]Genba/Plant1/Packaging/Line1/Palletizer/"
 
 
 def config():
-    c = copy.deepcopy(oee_shift.CONFIG)
+    c = copy.deepcopy(CONFIG)
     c["lines"][0]["output"] = "Line1/Palletizer"
     c["machines"].append({
         "machine_id": "Line1/Palletizer", "line_id": "Line1",
@@ -36,7 +40,7 @@ def run(gw):
               (119, "OutfeedCount", 19000)]
     pal = [(0, "OutfeedCount", 0), (0, "RejectCount", 0), (0, "State", 1),
            (119, "OutfeedCount", 18500), (119, "RejectCount", 185)]
-    merged = sorted([(m, oee_shift.MACHINE + k, v) for m, k, v in filler] +
+    merged = sorted([(m, MACHINE + k, v) for m, k, v in filler] +
                     [(m, PALLETIZER + k, v) for m, k, v in pal], key=lambda e: e[0])
     elapsed = 0
     for minute, path, value in merged:

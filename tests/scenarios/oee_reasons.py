@@ -14,10 +14,14 @@ from __future__ import absolute_import, division, print_function
 
 import copy
 
-from tests.scenarios import oee_shift
+import io
+import os
 
-START = oee_shift.START
-START_MS = oee_shift.START_MS
+PROJECT = "project"
+_HELPER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_oee_timeline.py")
+with io.open(_HELPER, encoding="utf-8") as _handle:
+    exec(compile(_handle.read(), _HELPER, "exec"))
+
 MIN = 60000
 TIMELINE = [(0, "OutfeedCount", 0), (0, "RejectCount", 0), (0, "State", 1),
             (30, "FaultCode", 101), (30, "State", 5), (50, "State", 1), (50, "FaultCode", 0)]
@@ -35,8 +39,8 @@ def run(gw):
     gw.call("mes.security.bootstrap_admin", "admin", "admin-secret", 1000)
     gw.call("mes.security.create_user", "admin", "alice", "alice-secret", ["operator"], None, 1000)
     gw.call("mes.security.create_user", "admin", "bob", "bob-secret", ["quality"], None, 1000)
-    gw.call("mes.oeeconfig.configure", copy.deepcopy(oee_shift.CONFIG))
-    oee_shift.play(gw, TIMELINE, 55)
+    gw.call("mes.oeeconfig.configure", copy.deepcopy(CONFIG))
+    play(gw, TIMELINE, 55)
     rows = gw.call("mes.oeerecord.query", "SELECT id FROM oee_state_intervals WHERE machine_id = ? "
                    "AND category = ? ORDER BY start_ms", ["Line1/Filler", "unplanned"])
     event = rows[0]["id"]
@@ -48,7 +52,7 @@ def run(gw):
         _attempt(gw, "alice", event, [(t(30), t(50), "nonsense")]),
         _attempt(gw, "alice", event, [(t(25), t(50), "material")]),
     ]
-    oee_shift.play(gw, [], 60 - 55)
+    play(gw, [], 60 - 55)
     pareto = gw.call("mes.oeelive.downtime_pareto", "Line1/Filler", t(0), t(60))
     raw = gw.system.db.runNamedQuery("oee/downtime_pareto", {
         "machine_id": "Line1/Filler", "from_ms": t(0), "to_ms": t(60)})
