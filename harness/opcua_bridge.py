@@ -12,7 +12,8 @@ the other way: the bridge is the device of its OPC server name in the tag runtim
 returns the mapped quality.
 
 Subscriptions. The OPC tags whose `opcServer` is this bridge's server name are grouped by tag group
-(`tagGroup`, default "Default"); each group is one subscription with the group's rate as
+(`tagGroup`, default "Default"; tags sharing an address share one monitored item at the faster
+rate); each group rate is one subscription with the group's rate as
 publishing interval and sampling interval, monitored items with queue size 1 (latest value wins,
 like Ignition's subscribed mode).
 
@@ -20,8 +21,8 @@ Quality, decided once:
 - a Good status lands as Good with the value;
 - Uncertain* lands as Uncertain, Bad* as Bad (BadNodeIdUnknown as Bad_NotFound, access denied as
   Bad_AccessDenied); a bad reading keeps the tag's last known value, as a gateway does;
-- link loss (connection lost, watchdog timeout, server gone) sets every tag of the connection to
-  Bad_NotConnected with its last known value; on reconnect every monitored item's first
+- link loss (connection lost, watchdog timeout, server gone, or no connection at start) sets every
+  tag of the connection to Bad_NotConnected with its last known value; on reconnect every monitored item's first
   notification brings the current value back as Good. Uncertain_LastKnownValue is not used: a
   script should not trust a value the gateway cannot vouch for, and Bad_NotConnected is what
   Ignition shows for a dropped OPC connection.
@@ -102,11 +103,12 @@ class BridgeSecurity(object):
 
 
 class _Item(object):
-    __slots__ = ("tag", "path", "nodeid", "rate", "last")
+    """One monitored node and the tags that read it (two tags may share an address)."""
 
-    def __init__(self, tag, nodeid, rate):
-        self.tag = tag
-        self.path = str(tag.path)
+    __slots__ = ("tags", "nodeid", "rate", "last")
+
+    def __init__(self, nodeid, rate):
+        self.tags = []
         self.nodeid = nodeid
         self.rate = rate
         self.last = None
@@ -163,7 +165,11 @@ class OpcUaBridge(object):
                 continue
             nodeid = ua.NodeId.from_string(address)
             rate = self.rates.get(config.get("tagGroup") or "Default", self.rates["Default"])
-            self.items[nodeid] = _Item(tag, nodeid, rate)
+            item = self.items.get(nodeid)
+            if item is None:
+                item = self.items[nodeid] = _Item(nodeid, rate)
+            item.rate = min(item.rate, rate)
+            item.tags.append(tag)
         self.connected = threading.Event()
         self.connections = 0           # successful connects so far
         self.losses = 0
@@ -177,6 +183,8 @@ class OpcUaBridge(object):
         self._task = None
         self._stopping = False
         self._pump_handle = None
+        self._variant_types = {}       # nodeid -> VariantType learnt on the first write
+        self._marked = False           # tags already set to Bad_NotConnected for this outage
 
     # ---- life cycle (gateway thread) ------------------------------------------------------
     def start(self):
@@ -207,8 +215,10 @@ class OpcUaBridge(object):
 
         asyncio.run_coroutine_threadsafe(finish(), self._loop).result(5)
         try:
-            self._task.result(10)
-        except (concurrent.futures.TimeoutError, Exception) as error:  # noqa: BLE001 - shutting down
+            self._task.result(3)
+        except concurrent.futures.TimeoutError:
+            self._task.cancel()  # stuck in a connect attempt: abandon it
+        except Exception as error:  # noqa: BLE001 - shutting down
             _log.debug("bridge supervisor ended with %r", error)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
@@ -266,8 +276,7 @@ class OpcUaBridge(object):
         if self._thread is None or not self.connected.is_set():
             return QualityCode.Bad_NotConnected
         nodeid = ua.NodeId.from_string(item_path)
-        item = self.items.get(nodeid)
-        future = asyncio.run_coroutine_threadsafe(self._write(nodeid, value, item), self._loop)
+        future = asyncio.run_coroutine_threadsafe(self._write(nodeid, value), self._loop)
         try:
             return future.result(self.write_timeout)
         except concurrent.futures.TimeoutError:
@@ -278,12 +287,14 @@ class OpcUaBridge(object):
         except Exception as error:  # noqa: BLE001 - any transport failure is a failed write
             return QualityCode.Bad_Failure.derive("write of %r failed: %s" % (item_path, error))
 
-    async def _write(self, nodeid, value, item):
+    async def _write(self, nodeid, value):
         client = self._client
         if client is None:
             return QualityCode.Bad_NotConnected
         node = client.get_node(nodeid)
-        variant_type = await node.read_data_type_as_variant_type()
+        variant_type = self._variant_types.get(nodeid)
+        if variant_type is None:
+            variant_type = self._variant_types[nodeid] = await node.read_data_type_as_variant_type()
         await node.write_value(ua.DataValue(ua.Variant(value, variant_type)))
         return QualityCode.Good
 
@@ -306,7 +317,8 @@ class OpcUaBridge(object):
             if stamp is not None and stamp.tzinfo is not None:
                 stamp = stamp.astimezone(datetime.timezone.utc).replace(tzinfo=None)
             timestamp = stamp
-        self._queue.put((item.tag, value, quality, timestamp))
+        for tag in item.tags:
+            self._queue.put((tag, value, quality, timestamp))
 
     def _lost(self, reason, generation=None):
         if generation is not None and generation != self._generation:
@@ -316,7 +328,8 @@ class OpcUaBridge(object):
 
     def _mark_not_connected(self):
         for item in self.items.values():
-            self._queue.put((item.tag, item.last, QualityCode.Bad_NotConnected, None))
+            for tag in item.tags:
+                self._queue.put((tag, item.last, QualityCode.Bad_NotConnected, None))
 
     async def _supervise(self):
         loop = asyncio.get_running_loop()
@@ -333,6 +346,7 @@ class OpcUaBridge(object):
                 self._client = client
                 await self._subscribe(client, self._generation)
                 self.connections += 1
+                self._marked = False
                 self.connected.set()
                 _log.info("bridge connected to %s (%d tags)", self.endpoint, len(self.items))
                 reason = await self._watch(client)
@@ -345,10 +359,13 @@ class OpcUaBridge(object):
             self.connected.clear()
             self._client = None
             self._generation += 1          # late notifications of the old client are dropped
-            if was_connected and not self._stopping:
-                self.losses += 1
-                _log.warning("bridge lost %s: %s", self.endpoint, reason)
-                self._mark_not_connected()
+            if not self._stopping:
+                if was_connected:
+                    self.losses += 1
+                    _log.warning("bridge lost %s: %s", self.endpoint, reason)
+                if not self._marked:         # once per outage, also when the first connect fails
+                    self._mark_not_connected()
+                    self._marked = True
             await self._drop(client)
             if not self._stopping:
                 await asyncio.sleep(self.reconnect_delay)

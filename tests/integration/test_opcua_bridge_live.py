@@ -113,12 +113,13 @@ def test_a_lost_link_marks_tags_not_connected_and_a_fresh_client_brings_them_bac
     assert (bridge.connections, bridge.losses) == (2, 1)
 
 
-def test_a_write_while_disconnected_fails_with_not_connected(make_gateway):
+def test_without_a_server_tags_are_not_connected_and_writes_fail(make_gateway):
     gateway = make_gateway(project=PROJECT)
     bridge = OpcUaBridge(gateway, free_endpoint(), watchdog=0.2, reconnect_delay=0.1).start()
     try:
         assert gateway.write(FILLER + "Permissive", False) == QualityCode.Bad_NotConnected
         assert not bridge.wait_connected(0.5)
+        assert bridge.pump_until(lambda: gateway.read(FILLER + "State").quality == QualityCode.Bad_NotConnected, 5)
         assert "Connect" in (bridge.last_error or "") or "Refused" in (bridge.last_error or "")
     finally:
         bridge.stop()
@@ -155,3 +156,18 @@ def test_the_bridge_with_a_wrong_password_never_connects(make_gateway, secure):
     with OpcUaBridge(gateway, server.endpoint, security=security, reconnect_delay=0.2) as bridge:
         assert not bridge.wait_connected(2)
         assert "BadUserAccessDenied" in bridge.last_error
+
+
+def test_on_a_wall_clock_gateway_scheduled_pumps_land_values_with_source_timestamps(make_gateway, sim):
+    import datetime
+    gateway = make_gateway(project=PROJECT, clock="wall")
+    with OpcUaBridge(gateway, sim.endpoint, rates=FAST) as bridge:
+        assert bridge.wait_connected(20)
+        bridge.schedule(0.05)
+        deadline = datetime.datetime.utcnow() + datetime.timedelta(seconds=20)
+        while not gateway.read(FILLER + "Speed").quality.isGood() and datetime.datetime.utcnow() < deadline:
+            gateway.clock.advance(0.2)
+        value = gateway.read(FILLER + "Speed")
+    assert value.quality.isGood()
+    assert value.timestamp.tzinfo is None
+    assert abs(datetime.datetime.utcnow() - value.timestamp) < datetime.timedelta(minutes=5)

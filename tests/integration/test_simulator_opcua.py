@@ -294,3 +294,14 @@ def test_the_secure_server_offers_only_basic256sha256_sign_and_encrypt(loop, sec
 def test_security_refuses_an_encrypting_policy_without_a_certificate():
     with pytest.raises(ValueError):
         Security("Basic256Sha256")
+
+
+def test_genba_sim_serves_the_project_plant_and_reports_its_totals(capsys):
+    import json
+
+    from harness.cli import main
+    assert main(["sim", "--endpoint", free_endpoint(), "--duration", "0.5", "--speed", "20", "--seed", "3",
+                 "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["nodes"] == 164
+    assert len(document["totals"]) == 19
