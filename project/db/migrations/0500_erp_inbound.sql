@@ -26,6 +26,7 @@ CREATE TABLE erp_sequence (
 );
 
 INSERT INTO erp_sequence (name, value) VALUES ('outbox', 0);
+INSERT INTO erp_sequence (name, value) VALUES ('message', 0);
 INSERT INTO erp_sequence (name, value) VALUES ('completion', 0);
 INSERT INTO erp_sequence (name, value) VALUES ('inbound_error', 0);
 

@@ -7,6 +7,7 @@ CREATE TABLE erp_outbox (
     msg_key TEXT NOT NULL,
     message_id TEXT NOT NULL,
     content_type TEXT NOT NULL,
+    path TEXT,
     payload TEXT NOT NULL,
     status TEXT NOT NULL,
     attempts INTEGER NOT NULL,
