@@ -133,9 +133,17 @@ class DateApi(object):
         return EPOCH + datetime.timedelta(milliseconds=millis)
 
 
+class Logger(object):
+    def __init__(self, name):
+        self._log = logging.getLogger(name)
+
+    def __getattr__(self, level):
+        return getattr(self._log, {"warn": "warning"}.get(level, level))
+
+
 class UtilApi(object):
     def getLogger(self, name):
-        return logging.getLogger(name)
+        return Logger(name)
 
     def jsonEncode(self, value, indent=None):
         return json.dumps(value)

@@ -147,12 +147,15 @@ def format_time(millis):
 
 
 def element(name, *content, **attrs):
-    """A light XML node: ('name', attrs, [children or text]); None children are dropped."""
+    """A light XML node: a tuple ('name', attrs, [children or text]).
+
+    Content items are nodes, lists of nodes (flattened) or one text/number value; None is dropped.
+    """
     items = []
     for c in content:
         if c is None:
             continue
-        if isinstance(c, (list, tuple)) and c and not isinstance(c[0], mes.compat.string_types):
+        if isinstance(c, list):
             items.extend([x for x in c if x is not None])
         else:
             items.append(c)
