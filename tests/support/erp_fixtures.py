@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 
 import pytest
@@ -16,6 +17,16 @@ SCHEMA_FILES = {
     "OperationsSchedule": "V0701/B2MML-OperationsSchedule.xsd",
     "OperationsPerformance": "V0701/B2MML-OperationsPerformance.xsd",
 }
+
+
+def _load(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+wiring = _load(os.path.join(ROOT, "tests", "scenarios", "_erp_wiring.py"), "erp_wiring")
 
 
 def case(name, mode="r"):
@@ -35,19 +46,30 @@ def schema_errors(noun, text):
 
 
 def make_gateway(tmp_path, start="2026-01-05T06:00:00"):
-    from tests.support.erp_host import ErpHost
-    return ErpHost(os.path.join(ROOT, "project"), str(tmp_path / "genba.db"), start=start)
+    from harness import Gateway
+    url = "sqlite:///" + str(tmp_path / "genba.db")
+    gw = Gateway(project=os.path.join(ROOT, "project"), clock="virtual", start=start,
+                 databases={"genba": url}, default_database="genba")
+    return wiring.wire(gw)
 
 
 def set_settings(gw, **values):
+    """erp_settings rows; `inbound__max_bytes=500` sets 'inbound.max_bytes'."""
     for name, value in values.items():
         key = name.replace("__", ".")
-        gw.system.db.runPrepUpdate("DELETE FROM erp_setting WHERE name = ?", [key])
-        gw.system.db.runPrepUpdate("INSERT INTO erp_setting (name, value) VALUES (?, ?)", [key, str(value)])
+        gw.system.db.runPrepUpdate("DELETE FROM erp_settings WHERE name = ?", [key])
+        gw.system.db.runPrepUpdate("INSERT INTO erp_settings (name, value) VALUES (?, ?)", [key, str(value)])
 
 
 def rows(gw, sql, args=()):
     return [tuple(r[i] for i in range(len(r))) for r in gw.system.db.runPrepQuery(sql, list(args))]
+
+
+@functools.lru_cache(maxsize=None)
+def library():
+    """The project library `mes` of a gateway without a database (for the pure functions)."""
+    from harness import Gateway
+    return Gateway(project=os.path.join(ROOT, "project"), clock="virtual").eval("mes")
 
 
 @pytest.fixture
@@ -55,6 +77,7 @@ def erp_gw(tmp_path):
     gw = make_gateway(tmp_path)
     yield gw
     gw.shutdown()
+    assert [e.trace for e in gw.errors] == []
 
 
 @pytest.fixture

@@ -1,13 +1,10 @@
 """mes.erpschedule: B2MML schedules and material documents mapped to plain records (no host)."""
-import os
 
 import pytest
 
-from tests.support.erp_fixtures import ROOT, case
-from tests.support.erp_host import MesPackage
+from tests.support.erp_fixtures import case, library
 
-mes = MesPackage(os.path.join(ROOT, "project", "scripts", "mes"), None)
-
+mes = library()
 
 def test_v0600_schedule_maps_to_one_work_order_with_routing_and_bom():
     record = mes.erpschedule.read(case("schedule_v0600.xml"))
@@ -20,14 +17,12 @@ def test_v0600_schedule_maps_to_one_work_order_with_routing_and_bom():
     assert [(m["op_seq"], m["item_id"], m["quantity"], m["uom"]) for m in wo["materials"]] == [
         ("10", "RM-PREFORM", 1200, "EA"), ("10", "RM-CAP", 1200, "EA"), ("20", "RM-FILM", 4, "KG")]
 
-
 def test_v07_operations_schedule_maps_like_v0600():
     record = mes.erpschedule.read(case("schedule_v07.xml"))
     wo, = record["work_orders"]
     assert (record["version"], wo["wo_id"], wo["revision"], wo["item_id"], wo["quantity"]) == ("V0701", "WO-2001", "1", "FG-100", 100)
     assert [(m["op_seq"], m["item_id"], m["quantity"]) for m in wo["materials"]] == [("10", "RM-PREFORM", 600), ("20", "RM-FILM", 2.5)]
     assert [o["work_center"] for o in wo["operations"]] == ["Line1/Filler", None]
-
 
 def test_material_information_maps_items_with_tracking_and_consumption_and_lots():
     record = mes.erpschedule.read(case("material_v0600.xml"))
@@ -36,14 +31,12 @@ def test_material_information_maps_items_with_tracking_and_consumption_and_lots(
         ("RM-CAP", "EA", "lot", "backflush"), ("RM-FILM", "KG", "bulk", "backflush")]
     assert record["lots"] == [{"lot_id": "LOT-PF-001", "item_id": "RM-PREFORM", "quantity": 5000, "uom": "EA", "status": "released"}]
 
-
 def _schedule(**changes):
     text = case("schedule_v0600.xml")
     for old, new in changes.get("replace", []):
         assert old in text
         text = text.replace(old, new, 1)
     return text
-
 
 BAD = [
     ("not xml at all", "malformed_document", "not well-formed"),
@@ -70,14 +63,12 @@ BAD = [
     (_schedule(replace=[("<Duration>PT2H</Duration>", "<Duration>two hours</Duration>")]), "bad_value", "'two hours' is not an xs:duration"),
 ]
 
-
 @pytest.mark.parametrize("text, code, words", BAD, ids=[b[1] + ":" + b[2][:30] for b in BAD])
 def test_bad_documents_are_refused_with_a_reason_naming_the_fault(text, code, words):
     with pytest.raises(mes.errors.MesError) as info:
         mes.erpschedule.read(text)
     assert info.value.code == code
     assert words in info.value.message
-
 
 def test_a_second_produced_item_in_one_request_is_refused():
     text = _schedule(replace=[("<MaterialConsumedRequirement>\n            <MaterialDefinitionID>RM-FILM",
@@ -87,7 +78,6 @@ def test_a_second_produced_item_in_one_request_is_refused():
     with pytest.raises(mes.errors.MesError) as info:
         mes.erpschedule.read(text)
     assert "produces 'FG-100' and 'RM-FILM'" in info.value.message
-
 
 def test_references_to_unknown_items_and_units_are_refused():
     record = mes.erpschedule.read(case("schedule_v0600.xml"))
@@ -105,11 +95,9 @@ def test_references_to_unknown_items_and_units_are_refused():
         mes.erpschedule.check_references(record, items, {"EA", "KG", "G"})
     assert "gives 'RM-FILM' in 'KG' but the item is kept in 'G'" in info.value.message
 
-
 @pytest.mark.parametrize("text, seconds", [("PT4H30M", 16200), ("P1DT1S", 86401), ("PT0.5S", 0.5), ("PT90M", 5400)])
 def test_durations_convert_to_seconds(text, seconds):
     assert mes.erpschedule.duration_seconds(text) == seconds
-
 
 @pytest.mark.parametrize("text, millis", [
     ("2026-01-05T06:00:00Z", 1767592800000), ("2026-01-05T07:00:00+01:00", 1767592800000),

@@ -1,12 +1,11 @@
 """mes.erpxml: documents that could make the parser expand or fetch are refused before parsing."""
-import os
 
 import pytest
 
-from tests.support.erp_fixtures import ROOT, case
-from tests.support.erp_host import MesPackage
+from tests.support.erp_fixtures import case, library
 
-mes = MesPackage(os.path.join(ROOT, "project", "scripts", "mes"), None)
+
+mes = library()
 
 BILLION_LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE lolz [

@@ -1,36 +1,33 @@
 -- ERP inbound: accepted documents (idempotency), rejections with their reason, plant units and
 -- settings, and the ERP's work orders / items / lots as received (the record the MES works from).
 
-CREATE TABLE erp_setting (
+CREATE TABLE erp_settings (
     name TEXT NOT NULL PRIMARY KEY,
     value TEXT
 );
 
-CREATE TABLE erp_unit (
+CREATE TABLE erp_units (
     code TEXT NOT NULL PRIMARY KEY,
     description TEXT
 );
 
-INSERT INTO erp_unit (code, description) VALUES ('EA', 'each');
-INSERT INTO erp_unit (code, description) VALUES ('KG', 'kilogram');
-INSERT INTO erp_unit (code, description) VALUES ('G', 'gram');
-INSERT INTO erp_unit (code, description) VALUES ('L', 'litre');
-INSERT INTO erp_unit (code, description) VALUES ('ML', 'millilitre');
-INSERT INTO erp_unit (code, description) VALUES ('M', 'metre');
-INSERT INTO erp_unit (code, description) VALUES ('MM', 'millimetre');
-INSERT INTO erp_unit (code, description) VALUES ('H', 'hour');
+INSERT INTO erp_units (code, description) VALUES ('EA', 'each');
+INSERT INTO erp_units (code, description) VALUES ('KG', 'kilogram');
+INSERT INTO erp_units (code, description) VALUES ('G', 'gram');
+INSERT INTO erp_units (code, description) VALUES ('L', 'litre');
+INSERT INTO erp_units (code, description) VALUES ('ML', 'millilitre');
+INSERT INTO erp_units (code, description) VALUES ('M', 'metre');
+INSERT INTO erp_units (code, description) VALUES ('MM', 'millimetre');
+INSERT INTO erp_units (code, description) VALUES ('H', 'hour');
 
-CREATE TABLE erp_sequence (
+CREATE TABLE erp_sequences (
     name TEXT NOT NULL PRIMARY KEY,
     value BIGINT NOT NULL
 );
 
-INSERT INTO erp_sequence (name, value) VALUES ('outbox', 0);
-INSERT INTO erp_sequence (name, value) VALUES ('message', 0);
-INSERT INTO erp_sequence (name, value) VALUES ('completion', 0);
-INSERT INTO erp_sequence (name, value) VALUES ('inbound_error', 0);
+INSERT INTO erp_sequences (name, value) VALUES ('message', 0);
 
-CREATE TABLE erp_inbound_document (
+CREATE TABLE erp_inbound_documents (
     document_hash TEXT NOT NULL PRIMARY KEY,
     message_id TEXT,
     source TEXT NOT NULL,
@@ -40,10 +37,10 @@ CREATE TABLE erp_inbound_document (
     summary TEXT
 );
 
-CREATE UNIQUE INDEX erp_inbound_document_message ON erp_inbound_document (message_id);
+CREATE UNIQUE INDEX erp_inbound_document_message ON erp_inbound_documents (message_id);
 
-CREATE TABLE erp_inbound_error (
-    id BIGINT NOT NULL PRIMARY KEY,
+CREATE TABLE erp_inbound_errors (
+    id {{id}},
     document_hash TEXT NOT NULL,
     message_id TEXT,
     source TEXT NOT NULL,
@@ -53,7 +50,7 @@ CREATE TABLE erp_inbound_error (
     excerpt TEXT
 );
 
-CREATE TABLE erp_item (
+CREATE TABLE erp_items (
     item_id TEXT NOT NULL PRIMARY KEY,
     revision TEXT NOT NULL,
     description TEXT,
@@ -63,7 +60,7 @@ CREATE TABLE erp_item (
     updated_ms BIGINT NOT NULL
 );
 
-CREATE TABLE erp_lot (
+CREATE TABLE erp_lots (
     lot_id TEXT NOT NULL PRIMARY KEY,
     item_id TEXT NOT NULL,
     quantity DOUBLE PRECISION NOT NULL,
@@ -72,7 +69,7 @@ CREATE TABLE erp_lot (
     received_ms BIGINT NOT NULL
 );
 
-CREATE TABLE erp_work_order (
+CREATE TABLE erp_work_orders (
     wo_id TEXT NOT NULL PRIMARY KEY,
     revision TEXT NOT NULL,
     item_id TEXT NOT NULL,
@@ -87,10 +84,10 @@ CREATE TABLE erp_work_order (
     updated_ms BIGINT NOT NULL
 );
 
-CREATE TABLE erp_wo_operation (
+CREATE TABLE erp_wo_operations (
     wo_id TEXT NOT NULL,
     op_seq TEXT NOT NULL,
-    position INTEGER NOT NULL,
+    step_no INTEGER NOT NULL,
     segment_id TEXT,
     work_center TEXT,
     duration_s DOUBLE PRECISION,
@@ -99,7 +96,7 @@ CREATE TABLE erp_wo_operation (
     PRIMARY KEY (wo_id, op_seq)
 );
 
-CREATE TABLE erp_wo_material (
+CREATE TABLE erp_wo_materials (
     wo_id TEXT NOT NULL,
     line INTEGER NOT NULL,
     op_seq TEXT NOT NULL,

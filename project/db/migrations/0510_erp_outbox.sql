@@ -1,8 +1,8 @@
 -- Transactional outbox: messages to the ERP, written in the transaction of the event that caused
 -- them; sent in id order per key (work order) by the dispatcher, each with its idempotency key.
 
-CREATE TABLE erp_outbox (
-    id BIGINT NOT NULL PRIMARY KEY,
+CREATE TABLE erp_outbox_messages (
+    id {{id}},
     kind TEXT NOT NULL,
     msg_key TEXT NOT NULL,
     message_id TEXT NOT NULL,
@@ -18,5 +18,5 @@ CREATE TABLE erp_outbox (
     last_error TEXT
 );
 
-CREATE UNIQUE INDEX erp_outbox_message ON erp_outbox (message_id);
-CREATE INDEX erp_outbox_pending ON erp_outbox (status, msg_key, id);
+CREATE UNIQUE INDEX erp_outbox_message ON erp_outbox_messages (message_id);
+CREATE INDEX erp_outbox_pending ON erp_outbox_messages (status, msg_key, id);

@@ -1,8 +1,8 @@
 -- Production reported to the ERP: completions per operation with the consumption (by lot or
 -- backflushed), labour and quality results that go with them.
 
-CREATE TABLE erp_completion (
-    id BIGINT NOT NULL PRIMARY KEY,
+CREATE TABLE erp_completions (
+    id {{id}},
     wo_id TEXT NOT NULL,
     op_seq TEXT NOT NULL,
     good DOUBLE PRECISION NOT NULL,
@@ -15,9 +15,9 @@ CREATE TABLE erp_completion (
     recorded_ms BIGINT NOT NULL
 );
 
-CREATE INDEX erp_completion_wo ON erp_completion (wo_id, op_seq);
+CREATE INDEX erp_completion_wo ON erp_completions (wo_id, op_seq);
 
-CREATE TABLE erp_completion_material (
+CREATE TABLE erp_completion_materials (
     completion_id BIGINT NOT NULL,
     line INTEGER NOT NULL,
     item_id TEXT NOT NULL,
@@ -36,7 +36,7 @@ CREATE TABLE erp_completion_labor (
     PRIMARY KEY (completion_id, line)
 );
 
-CREATE TABLE erp_completion_quality (
+CREATE TABLE erp_completion_results (
     completion_id BIGINT NOT NULL,
     line INTEGER NOT NULL,
     test_id TEXT NOT NULL,

@@ -9,7 +9,7 @@ Entry points (all return a result dict and never raise for bad input):
 
 Idempotency: an accepted document's SHA-256 and message id (BODID) are kept; sending the same
 document again is a no-op ("duplicate"). One document = one DB transaction: on any rejection
-nothing of it stays, and the reason goes to `erp_inbound_error`. A work order that comes again
+nothing of it stays, and the reason goes to `erp_inbound_errors`. A work order that comes again
 with the same revision must have the same content; a new revision (engineering change) replaces
 the order if it has not started, and is skipped (reported) if it has.
 """
@@ -48,15 +48,15 @@ def content_hash(wo):
 
 
 def setting(name, default=None, tx=None, database=""):
-    """A value of the erp_setting table (text), or `default`."""
-    value = system.db.runScalarPrepQuery("SELECT value FROM erp_setting WHERE name = ?", [name], database, tx)
+    """A value of the erp_settings table (text), or `default`."""
+    value = system.db.runScalarPrepQuery("SELECT value FROM erp_settings WHERE name = ?", [name], database, tx)
     return default if value is None else value
 
 
 def next_id(name, tx):
     """The next number of a named sequence, taken inside `tx` (portable: no serial columns)."""
-    system.db.runPrepUpdate("UPDATE erp_sequence SET value = value + 1 WHERE name = ?", [name], "", tx)
-    return int(system.db.runScalarPrepQuery("SELECT value FROM erp_sequence WHERE name = ?", [name], "", tx))
+    system.db.runPrepUpdate("UPDATE erp_sequences SET value = value + 1 WHERE name = ?", [name], "", tx)
+    return int(system.db.runScalarPrepQuery("SELECT value FROM erp_sequences WHERE name = ?", [name], "", tx))
 
 
 def receive(data, source="api", message_id=None, database=""):
@@ -81,11 +81,11 @@ def receive_record(record, document_hash, source, message_id=None, database="", 
         try:
             if message_id is not None:
                 other = system.db.runScalarPrepQuery(
-                    "SELECT document_hash FROM erp_inbound_document WHERE message_id = ?", [message_id], "", tx)
+                    "SELECT document_hash FROM erp_inbound_documents WHERE message_id = ?", [message_id], "", tx)
                 if other is not None:
                     raise ReusedMessageId("The message id %r was already received with other content." % message_id)
-            units = set(r[0] for r in system.db.runPrepQuery("SELECT code FROM erp_unit", [], "", tx))
-            items = dict((r[0], r[1]) for r in system.db.runPrepQuery("SELECT item_id, uom FROM erp_item", [], "", tx))
+            units = set(r[0] for r in system.db.runPrepQuery("SELECT code FROM erp_units", [], "", tx))
+            items = dict((r[0], r[1]) for r in system.db.runPrepQuery("SELECT item_id, uom FROM erp_items", [], "", tx))
             mes.erpschedule.check_references(record, items, units)
             now = _now_ms()
             result = {"status": "accepted", "document_hash": document_hash, "kind": record["kind"],
@@ -99,7 +99,7 @@ def receive_record(record, document_hash, source, message_id=None, database="", 
                 _apply_work_order(wo, document_hash, now, tx, result)
             summary = dict((k, result[k]) for k in ("work_orders", "revised", "unchanged", "skipped_started", "items", "lots"))
             system.db.runPrepUpdate(
-                "INSERT INTO erp_inbound_document (document_hash, message_id, source, kind, version, received_ms, summary) "
+                "INSERT INTO erp_inbound_documents (document_hash, message_id, source, kind, version, received_ms, summary) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [document_hash, message_id, source, record["kind"], record["version"], now, json.dumps(summary, sort_keys=True)],
                 "", tx)
@@ -114,7 +114,7 @@ def receive_record(record, document_hash, source, message_id=None, database="", 
 
 
 def _accepted(document_hash, database):
-    return system.db.runScalarPrepQuery("SELECT COUNT(*) FROM erp_inbound_document WHERE document_hash = ?",
+    return system.db.runScalarPrepQuery("SELECT COUNT(*) FROM erp_inbound_documents WHERE document_hash = ?",
                                         [document_hash], database) > 0
 
 
@@ -124,11 +124,10 @@ def _reject(document_hash, message_id, source, err, data, database):
         excerpt = (data if not isinstance(data, bytes) else data[:2000].decode("utf-8", "replace"))[:2000]
     tx = system.db.beginTransaction(database)
     try:
-        error_id = next_id("inbound_error", tx)
-        system.db.runPrepUpdate(
-            "INSERT INTO erp_inbound_error (id, document_hash, message_id, source, received_ms, code, reason, excerpt) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [error_id, document_hash, message_id, source, _now_ms(), err.code, err.message, excerpt], "", tx)
+        error_id = system.db.runPrepUpdate(
+            "INSERT INTO erp_inbound_errors (document_hash, message_id, source, received_ms, code, reason, excerpt) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [document_hash, message_id, source, _now_ms(), err.code, err.message, excerpt], "", tx, True)
         system.db.commitTransaction(tx)
     finally:
         system.db.closeTransaction(tx)
@@ -139,32 +138,32 @@ def _reject(document_hash, message_id, source, err, data, database):
 
 def _upsert_item(item, now, tx):
     args = [item["revision"], item["description"], item["uom"], item["tracking"], item["consumption"], now, item["item_id"]]
-    if not system.db.runPrepUpdate("UPDATE erp_item SET revision = ?, description = ?, uom = ?, tracking = ?, "
+    if not system.db.runPrepUpdate("UPDATE erp_items SET revision = ?, description = ?, uom = ?, tracking = ?, "
                                    "consumption = ?, updated_ms = ? WHERE item_id = ?", args, "", tx):
-        system.db.runPrepUpdate("INSERT INTO erp_item (revision, description, uom, tracking, consumption, updated_ms, item_id) "
+        system.db.runPrepUpdate("INSERT INTO erp_items (revision, description, uom, tracking, consumption, updated_ms, item_id) "
                                 "VALUES (?, ?, ?, ?, ?, ?, ?)", args, "", tx)
 
 
 def _insert_lot(lot, now, tx):
-    rows = system.db.runPrepQuery("SELECT item_id, quantity, uom, status FROM erp_lot WHERE lot_id = ?", [lot["lot_id"]], "", tx)
+    rows = system.db.runPrepQuery("SELECT item_id, quantity, uom, status FROM erp_lots WHERE lot_id = ?", [lot["lot_id"]], "", tx)
     if len(rows):
         row = rows[0]
         if (row[0], float(row[1]), row[2], row[3]) != (lot["item_id"], float(lot["quantity"]), lot["uom"], lot["status"]):
             raise mes.errors.StateConflict("The lot %r already exists with other content." % lot["lot_id"])
         return
-    system.db.runPrepUpdate("INSERT INTO erp_lot (lot_id, item_id, quantity, uom, status, received_ms) VALUES (?, ?, ?, ?, ?, ?)",
+    system.db.runPrepUpdate("INSERT INTO erp_lots (lot_id, item_id, quantity, uom, status, received_ms) VALUES (?, ?, ?, ?, ?, ?)",
                             [lot["lot_id"], lot["item_id"], lot["quantity"], lot["uom"], lot["status"], now], "", tx)
 
 
 def work_order_started(wo_id, tx=None):
     """True once production has been reported for the order (its status left 'released')."""
-    status = system.db.runScalarPrepQuery("SELECT status FROM erp_work_order WHERE wo_id = ?", [wo_id], "", tx)
+    status = system.db.runScalarPrepQuery("SELECT status FROM erp_work_orders WHERE wo_id = ?", [wo_id], "", tx)
     return status is not None and status != "released"
 
 
 def _apply_work_order(wo, document_hash, now, tx, result):
     digest = content_hash(wo)
-    rows = system.db.runPrepQuery("SELECT revision, content_hash FROM erp_work_order WHERE wo_id = ?", [wo["wo_id"]], "", tx)
+    rows = system.db.runPrepQuery("SELECT revision, content_hash FROM erp_work_orders WHERE wo_id = ?", [wo["wo_id"]], "", tx)
     if len(rows):
         revision, old_digest = rows[0][0], rows[0][1]
         if revision == wo["revision"]:
@@ -176,24 +175,24 @@ def _apply_work_order(wo, document_hash, now, tx, result):
         if work_order_started(wo["wo_id"], tx):
             result["skipped_started"].append(wo["wo_id"])
             return
-        system.db.runPrepUpdate("DELETE FROM erp_wo_operation WHERE wo_id = ?", [wo["wo_id"]], "", tx)
-        system.db.runPrepUpdate("DELETE FROM erp_wo_material WHERE wo_id = ?", [wo["wo_id"]], "", tx)
-        system.db.runPrepUpdate("DELETE FROM erp_work_order WHERE wo_id = ?", [wo["wo_id"]], "", tx)
+        system.db.runPrepUpdate("DELETE FROM erp_wo_operations WHERE wo_id = ?", [wo["wo_id"]], "", tx)
+        system.db.runPrepUpdate("DELETE FROM erp_wo_materials WHERE wo_id = ?", [wo["wo_id"]], "", tx)
+        system.db.runPrepUpdate("DELETE FROM erp_work_orders WHERE wo_id = ?", [wo["wo_id"]], "", tx)
         result["revised"].append(wo["wo_id"])
     system.db.runPrepUpdate(
-        "INSERT INTO erp_work_order (wo_id, revision, item_id, quantity, uom, priority, start_ms, end_ms, status, "
+        "INSERT INTO erp_work_orders (wo_id, revision, item_id, quantity, uom, priority, start_ms, end_ms, status, "
         "content_hash, document_hash, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'released', ?, ?, ?)",
         [wo["wo_id"], wo["revision"], wo["item_id"], wo["quantity"], wo["uom"], wo["priority"], wo["start_ms"],
          wo["end_ms"], digest, document_hash, now], "", tx)
-    for position, op in enumerate(wo["operations"]):
+    for step_no, op in enumerate(wo["operations"]):
         system.db.runPrepUpdate(
-            "INSERT INTO erp_wo_operation (wo_id, op_seq, position, segment_id, work_center, duration_s, start_ms, end_ms) "
+            "INSERT INTO erp_wo_operations (wo_id, op_seq, step_no, segment_id, work_center, duration_s, start_ms, end_ms) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [wo["wo_id"], op["op_seq"], position, op["segment_id"], op["work_center"], op["duration_s"],
+            [wo["wo_id"], op["op_seq"], step_no, op["segment_id"], op["work_center"], op["duration_s"],
              op["start_ms"], op["end_ms"]], "", tx)
     for line, m in enumerate(wo["materials"]):
         system.db.runPrepUpdate(
-            "INSERT INTO erp_wo_material (wo_id, line, op_seq, item_id, quantity, uom, lot_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO erp_wo_materials (wo_id, line, op_seq, item_id, quantity, uom, lot_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [wo["wo_id"], line + 1, m["op_seq"], m["item_id"], m["quantity"], m["uom"], m["lot_id"]], "", tx)
     result["work_orders"].append(wo["wo_id"])
 

@@ -6,7 +6,7 @@ enqueues the outbound messages (mes.outbox) for the faces configured in `outboun
 ("b2mml", "rest" or "b2mml,rest"; B2MML version from `outbound.b2mml_version`, V0600 or V0701).
 Pass `tx` to make it part of a larger change (the operation's own completion).
 
-Consumption per item, as configured on the item (`erp_item.consumption`):
+Consumption per item, as configured on the item (`erp_items.consumption`):
 - actual: the lots and quantities given with the completion (scanned at the station);
 - backflush: the MES computes the standard quantity from the BOM of that operation,
   (good + scrap) x line quantity / order quantity, and reports it without a lot, marked as
@@ -85,7 +85,7 @@ def _record(wo_id, op_seq, good, scrap, rework, consumed, labor, quality, produc
     if good + scrap + rework <= 0:
         raise mes.errors.InvalidInput("A completion of %r operation %r reports no quantity." % (wo_id, op_seq))
     items = dict((r[0], {"uom": r[1], "consumption": r[2]}) for r in
-                 system.db.runPrepQuery("SELECT item_id, uom, consumption FROM erp_item", [], "", tx))
+                 system.db.runPrepQuery("SELECT item_id, uom, consumption FROM erp_items", [], "", tx))
     lines = []
     for c in consumed:
         item = items.get(c.get("item_id"))
@@ -102,13 +102,12 @@ def _record(wo_id, op_seq, good, scrap, rework, consumed, labor, quality, produc
     end_ms = now if end_ms is None else end_ms
     if end_ms < start_ms:
         raise mes.errors.InvalidInput("The completion ends (%r) before it starts (%r)." % (end_ms, start_ms))
-    completion_id = mes.erpinbound.next_id("completion", tx)
-    system.db.runPrepUpdate(
-        "INSERT INTO erp_completion (id, wo_id, op_seq, good, scrap, rework, produced_lot, start_ms, end_ms, actor, recorded_ms) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [completion_id, wo_id, op_seq, good, scrap, rework, produced_lot, start_ms, end_ms, actor, now], "", tx)
+    completion_id = system.db.runPrepUpdate(
+        "INSERT INTO erp_completions (wo_id, op_seq, good, scrap, rework, produced_lot, start_ms, end_ms, actor, recorded_ms) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [wo_id, op_seq, good, scrap, rework, produced_lot, start_ms, end_ms, actor, now], "", tx, True)
     for i, m in enumerate(lines):
-        system.db.runPrepUpdate("INSERT INTO erp_completion_material (completion_id, line, item_id, lot_id, quantity, uom, method) "
+        system.db.runPrepUpdate("INSERT INTO erp_completion_materials (completion_id, line, item_id, lot_id, quantity, uom, method) "
                                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                                 [completion_id, i + 1, m["item_id"], m["lot_id"], m["quantity"], m["uom"], m["method"]], "", tx)
     labor_lines = [{"person_id": l["person_id"], "hours": _num(l["hours"], "The labour hours")} for l in labor]
@@ -117,9 +116,9 @@ def _record(wo_id, op_seq, good, scrap, rework, consumed, labor, quality, produc
                                 [completion_id, i + 1, l["person_id"], l["hours"]], "", tx)
     quality_lines = [{"test_id": q["test_id"], "result": q["result"], "value": q.get("value"), "uom": q.get("uom")} for q in quality]
     for i, q in enumerate(quality_lines):
-        system.db.runPrepUpdate("INSERT INTO erp_completion_quality (completion_id, line, test_id, result, value, uom) "
+        system.db.runPrepUpdate("INSERT INTO erp_completion_results (completion_id, line, test_id, result, value, uom) "
                                 "VALUES (?, ?, ?, ?, ?, ?)", [completion_id, i + 1, q["test_id"], q["result"], q["value"], q["uom"]], "", tx)
-    system.db.runPrepUpdate("UPDATE erp_work_order SET status = 'started' WHERE wo_id = ? AND status = 'released'", [wo_id], "", tx)
+    system.db.runPrepUpdate("UPDATE erp_work_orders SET status = 'started' WHERE wo_id = ? AND status = 'released'", [wo_id], "", tx)
     done = {"completion_id": completion_id, "good": good, "scrap": scrap, "rework": rework, "produced_lot": produced_lot,
             "start_ms": start_ms, "end_ms": end_ms, "materials": lines, "labor": labor_lines, "quality": quality_lines}
     op = [o for o in ops if o["op_seq"] == op_seq][0]
@@ -129,15 +128,15 @@ def _record(wo_id, op_seq, good, scrap, rework, consumed, labor, quality, produc
 
 
 def _order(wo_id, tx):
-    rows = system.db.runPrepQuery("SELECT wo_id, revision, item_id, quantity, uom FROM erp_work_order WHERE wo_id = ?", [wo_id], "", tx)
+    rows = system.db.runPrepQuery("SELECT wo_id, revision, item_id, quantity, uom FROM erp_work_orders WHERE wo_id = ?", [wo_id], "", tx)
     if not len(rows):
         raise mes.errors.NotFound("The work order %r is not known." % wo_id)
     r = rows[0]
     wo = {"wo_id": r[0], "revision": r[1], "item_id": r[2], "quantity": float(r[3]), "uom": r[4]}
     ops = [{"op_seq": o[0], "segment_id": o[1], "work_center": o[2]} for o in system.db.runPrepQuery(
-        "SELECT op_seq, segment_id, work_center FROM erp_wo_operation WHERE wo_id = ? ORDER BY position", [wo_id], "", tx)]
+        "SELECT op_seq, segment_id, work_center FROM erp_wo_operations WHERE wo_id = ? ORDER BY step_no", [wo_id], "", tx)]
     materials = [{"op_seq": m[0], "item_id": m[1], "quantity": m[2], "uom": m[3]} for m in system.db.runPrepQuery(
-        "SELECT op_seq, item_id, quantity, uom FROM erp_wo_material WHERE wo_id = ? ORDER BY line", [wo_id], "", tx)]
+        "SELECT op_seq, item_id, quantity, uom FROM erp_wo_materials WHERE wo_id = ? ORDER BY line", [wo_id], "", tx)]
     return wo, ops, materials
 
 

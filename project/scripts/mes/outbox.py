@@ -43,13 +43,12 @@ def enqueue(kind, key, payload, tx, content_type=None, path=None, message_id=Non
         payload = json.dumps(payload, sort_keys=True)
         content_type = content_type or "application/json"
     content_type = content_type or "application/xml"
-    msg_id = mes.erpinbound.next_id("outbox", tx)
     message_id = message_id or new_message_id(tx)
     now = _now_ms()
     system.db.runPrepUpdate(
-        "INSERT INTO erp_outbox (id, kind, msg_key, message_id, content_type, path, payload, status, attempts, "
-        "next_attempt_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
-        [msg_id, kind, key, message_id, content_type, path, payload, now, now], "", tx)
+        "INSERT INTO erp_outbox_messages (kind, msg_key, message_id, content_type, path, payload, status, attempts, "
+        "next_attempt_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
+        [kind, key, message_id, content_type, path, payload, now, now], "", tx)
     return message_id
 
 
@@ -88,7 +87,7 @@ def dispatch(database=""):
     now = _now_ms()
     rows = system.db.runPrepQuery(
         "SELECT id, kind, msg_key, message_id, content_type, path, payload, status, attempts, next_attempt_ms "
-        "FROM erp_outbox WHERE status <> 'sent' ORDER BY id", [], database)
+        "FROM erp_outbox_messages WHERE status <> 'sent' ORDER BY id", [], database)
     counts = {"sent": 0, "retry": 0, "dead": 0, "waiting": 0}
     blocked = set()
     client = system.net.httpClient(timeout=conf["timeout_ms"])
@@ -133,11 +132,11 @@ def _send(client, row, conf, database):
     now = _now_ms()
     attempts = int(row["attempts"]) + 1
     if outcome == "sent":
-        system.db.runPrepUpdate("UPDATE erp_outbox SET status = 'sent', attempts = ?, sent_ms = ?, last_status = ?, "
+        system.db.runPrepUpdate("UPDATE erp_outbox_messages SET status = 'sent', attempts = ?, sent_ms = ?, last_status = ?, "
                                 "last_error = NULL WHERE id = ?", [attempts, now, status, row["id"]], database)
     else:
         next_ms = now + backoff_ms(attempts, conf["backoff_ms"], conf["max_backoff_ms"])
-        system.db.runPrepUpdate("UPDATE erp_outbox SET status = ?, attempts = ?, next_attempt_ms = ?, last_status = ?, "
+        system.db.runPrepUpdate("UPDATE erp_outbox_messages SET status = ?, attempts = ?, next_attempt_ms = ?, last_status = ?, "
                                 "last_error = ? WHERE id = ?",
                                 ["dead" if outcome == "dead" else "pending", attempts, next_ms, status, error, row["id"]],
                                 database)
@@ -146,14 +145,14 @@ def _send(client, row, conf, database):
 
 def retry(message_id, database=""):
     """Put a dead message back in the queue (after the cause was fixed); returns True if it was dead."""
-    return system.db.runPrepUpdate("UPDATE erp_outbox SET status = 'pending', next_attempt_ms = ? "
+    return system.db.runPrepUpdate("UPDATE erp_outbox_messages SET status = 'pending', next_attempt_ms = ? "
                                    "WHERE message_id = ? AND status = 'dead'", [_now_ms(), message_id], database) > 0
 
 
 def status_counts(database=""):
     """{"pending": n, "sent": n, "dead": n} over the whole outbox."""
     counts = {"pending": 0, "sent": 0, "dead": 0}
-    for row in system.db.runPrepQuery("SELECT status, COUNT(*) FROM erp_outbox GROUP BY status", [], database):
+    for row in system.db.runPrepQuery("SELECT status, COUNT(*) FROM erp_outbox_messages GROUP BY status", [], database):
         counts[row[0]] = int(row[1])
     return counts
 
@@ -163,10 +162,10 @@ def messages(key=None, database=""):
     if key is None:
         rows = system.db.runPrepQuery(
             "SELECT id, kind, msg_key, message_id, status, attempts, last_status, last_error, created_ms, sent_ms "
-            "FROM erp_outbox ORDER BY id", [], database)
+            "FROM erp_outbox_messages ORDER BY id", [], database)
     else:
         rows = system.db.runPrepQuery(
             "SELECT id, kind, msg_key, message_id, status, attempts, last_status, last_error, created_ms, sent_ms "
-            "FROM erp_outbox WHERE msg_key = ? ORDER BY id", [key], database)
+            "FROM erp_outbox_messages WHERE msg_key = ? ORDER BY id", [key], database)
     names = ["id", "kind", "key", "message_id", "status", "attempts", "last_status", "last_error", "created_ms", "sent_ms"]
     return [dict(zip(names, [row[i] for i in range(len(names))])) for row in rows]
