@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 import time
 import xml.etree.ElementTree as ElementTree
@@ -38,6 +39,11 @@ _REST = re.compile(r"^/services/rest/record/v1/workOrder/(?:eid:)?([^/]+)/!trans
 class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return  # the client gave up waiting (the timeout mode): nothing to report
+        ThreadingHTTPServer.handle_error(self, request, client_address)
 
 
 class ErpStandin:
