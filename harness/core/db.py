@@ -40,21 +40,11 @@ __all__ = ["CONNECTOR_FACTORIES", "DEFAULT_TX_TIMEOUT_MS", "DatabaseError", "Dat
            "TransactionError", "UnknownDatabase", "connector_for_url", "normalize_value",
            "register_connector_factory"]
 
-try:  # pragma: no cover - Python 2 / Jython
-    text_type = unicode  # noqa: F821
-    string_types = (str, unicode)  # noqa: F821
-    integer_types = (int, long)  # noqa: F821
-except NameError:
-    text_type = str
-    string_types = (str,)
-    integer_types = (int,)
+from harness.core.compat import JavaThrowable, integer_types, string_types, text_type
 
 IS_JYTHON = sys.platform.startswith("java")
 
-try:
-    from harness.core.errors import HarnessError as _ErrorRoot  # the harness error root, when present
-except ImportError:  # pragma: no cover - depends on the harness version
-    _ErrorRoot = Exception
+from harness.core.errors import HarnessError as _ErrorRoot
 
 DEFAULT_TX_TIMEOUT_MS = 60000
 _EPOCH = datetime.datetime(1970, 1, 1)
@@ -484,6 +474,7 @@ class DbService(object):
         self._lock = threading.RLock()
         self._named = {}
         self.store_forward = None
+        self.store_forward_path = None
 
     # -- configuration ---------------------------------------------------------------------------
     def database_names(self):
@@ -499,13 +490,25 @@ class DbService(object):
                                   % (name, sorted(self._urls)), database=name)
         return name
 
+    #: Called as `on_first_use(service, name)` after a database's connector is created (the gateway
+    #: applies migrations there); if it raises, the connector is dropped and the next use retries.
+    on_first_use = None
+
     def connector(self, database=""):
         name = self._resolve(database)
         with self._lock:
             connector = self._connectors.get(name)
-            if connector is None:
-                connector = connector_for_url(self._urls[name])
-                self._connectors[name] = connector
+            if connector is not None:
+                return connector
+            connector = connector_for_url(self._urls[name])
+            self._connectors[name] = connector
+            if self.on_first_use is not None:
+                try:
+                    self.on_first_use(self, name)
+                except BaseException:
+                    self._connectors.pop(name, None)
+                    connector.dispose()
+                    raise
             return connector
 
     def set_connector(self, database, connector):
@@ -533,7 +536,7 @@ class DbService(object):
             return self.connector(database).open_session()
         except DatabaseError:
             raise
-        except Exception as exc:  # driver / network failure while connecting
+        except (Exception, JavaThrowable) as exc:  # driver / network failure while connecting
             raise self._error("Cannot connect to database %r" % (database,), sql, args, database, exc)
 
     def _error(self, prefix, sql, args, database, exc):
@@ -557,7 +560,7 @@ class DbService(object):
             session = transaction.session
             try:
                 return session.execute(sql, args, get_key)
-            except Exception as exc:
+            except (Exception, JavaThrowable) as exc:
                 raise self._error("Statement failed in transaction %s on %r" % (tx, transaction.database),
                                   sql, args, transaction.database, exc)
             finally:
@@ -567,11 +570,11 @@ class DbService(object):
         try:
             result = session.execute(sql, args, get_key)
             session.commit()
-        except Exception as exc:
+        except (Exception, JavaThrowable) as exc:
             broken = False
             try:
                 session.rollback()
-            except Exception:
+            except (Exception, JavaThrowable):
                 broken = True
             session.release(broken=broken or _looks_disconnected(exc))
             raise self._error("Statement failed on database %r" % (name,), sql, args, name, exc)
@@ -616,7 +619,7 @@ class DbService(object):
         session = self._open(name, "BEGIN", [])
         try:
             session.begin(isolationLevel)
-        except Exception as exc:
+        except (Exception, JavaThrowable) as exc:
             session.release(broken=True)
             raise self._error("Cannot begin a transaction on %r" % (name,), "BEGIN", [], name, exc)
         tx_id = text_type(uuid.uuid4())
@@ -639,7 +642,7 @@ class DbService(object):
         try:
             transaction.session.commit()
             transaction.session.begin()
-        except Exception as exc:
+        except (Exception, JavaThrowable) as exc:
             raise self._error("Commit failed for transaction %s" % (tx,), "COMMIT", [], transaction.database, exc)
         transaction.last_used = self._millis()
 
@@ -650,7 +653,7 @@ class DbService(object):
         try:
             transaction.session.rollback()
             transaction.session.begin()
-        except Exception as exc:
+        except (Exception, JavaThrowable) as exc:
             raise self._error("Rollback failed for transaction %s" % (tx,), "ROLLBACK", [], transaction.database, exc)
         transaction.last_used = self._millis()
 
@@ -669,7 +672,7 @@ class DbService(object):
                 transaction.session.commit()
             else:
                 transaction.session.rollback()
-        except Exception:
+        except (Exception, JavaThrowable):
             broken = True
         transaction.session.release(broken=broken)
 
@@ -742,6 +745,8 @@ class DbService(object):
     def runSFPrepUpdate(self, query, args, datasources=None):
         """Store-and-forward write: applied now if the database is up, else queued durably and
         written in order once it returns. Returns True when accepted."""
+        if self.store_forward is None and self.store_forward_path:
+            self.enable_store_forward(self.store_forward_path)
         if self.store_forward is None:
             raise DatabaseError("Store-and-forward is not configured for this gateway.", sql=query, args=args)
         if datasources is None or isinstance(datasources, string_types):

@@ -31,14 +31,7 @@ from harness.core.db import DatabaseError, format_timestamp, parse_timestamp
 
 __all__ = ["StoreAndForward", "StoreForwardError"]
 
-try:  # pragma: no cover - Python 2 / Jython
-    text_type = unicode  # noqa: F821
-    string_types = (str, unicode)  # noqa: F821
-    integer_types = (int, long)  # noqa: F821
-except NameError:
-    text_type = str
-    string_types = (str,)
-    integer_types = (int,)
+from harness.core.compat import integer_types, string_types, text_type
 
 
 class StoreForwardError(DatabaseError):
