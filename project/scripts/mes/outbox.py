@@ -90,7 +90,7 @@ def dispatch(database=""):
         "FROM erp_outbox_messages WHERE status <> 'sent' ORDER BY id", [], database)
     counts = {"sent": 0, "retry": 0, "dead": 0, "waiting": 0}
     blocked = set()
-    client = system.net.httpClient(timeout=conf["timeout_ms"])
+    client = None
     done = 0
     for row in rows:
         key = row["msg_key"]
@@ -102,6 +102,8 @@ def dispatch(database=""):
             counts["waiting"] += 1
             continue
         done += 1
+        if client is None:
+            client = system.net.httpClient(timeout=conf["timeout_ms"])
         outcome = _send(client, row, conf, database)
         counts[outcome] += 1
         if outcome != "sent":
