@@ -15,7 +15,7 @@ exactly when the change is committed. `dispatch()` (timer event) sends due messa
 - other 4xx: the message is `dead` (kept, with the answer) and its key stops until `retry(...)`;
   later messages of that order must not overtake it.
 Endpoints come from settings: `outbox.url.<face>` where face is the part of `kind` before the dot
-(`b2mml`, `rest`); a message's `path` is appended.
+(`b2mml`, `rest`); a message's `path` is appended. Without an endpoint the face's messages wait.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -101,21 +101,23 @@ def dispatch(database=""):
             blocked.add(key)
             counts["waiting"] += 1
             continue
+        base = mes.erpinbound.setting("outbox.url." + row["kind"].split(".")[0], database=database)
+        if not base:  # no endpoint for this face (yet): the message waits, nothing is lost
+            blocked.add(key)
+            counts["waiting"] += 1
+            continue
         done += 1
         if client is None:
             client = system.net.httpClient(timeout=conf["timeout_ms"])
-        outcome = _send(client, row, conf, database)
+        outcome = _send(client, row, base, conf, database)
         counts[outcome] += 1
         if outcome != "sent":
             blocked.add(key)
     return counts
 
 
-def _send(client, row, conf, database):
+def _send(client, row, base, conf, database):
     face = row["kind"].split(".")[0]
-    base = mes.erpinbound.setting("outbox.url." + face, database=database)
-    if not base:
-        raise mes.errors.ConfigurationError("No ERP endpoint configured for %r; set outbox.url.%s." % (row["kind"], face))
     headers = {"Content-Type": row["content_type"], "Idempotency-Key": row["message_id"],
                "X-Genba-Message-Id": row["message_id"], "X-Genba-Key": row["msg_key"]}
     if face == "rest":
