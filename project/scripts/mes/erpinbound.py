@@ -119,6 +119,7 @@ def _accepted(document_hash, database):
 
 
 def _reject(document_hash, message_id, source, err, data, database):
+    reason = mes.erpxml.plain(err.message)
     excerpt = None
     if data is not None:
         excerpt = (data if not isinstance(data, bytes) else data[:2000].decode("utf-8", "replace"))[:2000]
@@ -127,13 +128,13 @@ def _reject(document_hash, message_id, source, err, data, database):
         error_id = system.db.runPrepUpdate(
             "INSERT INTO erp_inbound_errors (document_hash, message_id, source, received_ms, code, reason, excerpt) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [document_hash, message_id, source, _now_ms(), err.code, err.message, excerpt], "", tx, True)
+            [document_hash, message_id, source, _now_ms(), err.code, reason, excerpt], "", tx, True)
         system.db.commitTransaction(tx)
     finally:
         system.db.closeTransaction(tx)
-    system.util.getLogger("mes.erpinbound").warn("Rejected ERP document from %s: %s" % (source, err.message))
+    system.util.getLogger("mes.erpinbound").warn("Rejected ERP document from %s: %s" % (source, reason))
     return {"status": "rejected", "document_hash": document_hash, "error_id": error_id,
-            "code": err.code, "reason": err.message}
+            "code": err.code, "reason": reason}
 
 
 def _upsert_item(item, now, tx):

@@ -10,17 +10,19 @@ from __future__ import absolute_import, division, print_function
 import calendar
 import datetime
 import re
+import sys
 import xml.etree.ElementTree as ElementTree
 from xml.sax.saxutils import escape
 
 __all__ = ["DEFAULT_MAX_BYTES", "Document", "UnsafeDocument", "MalformedDocument",
            "child", "children", "element", "format_time", "local_name", "namespace_of",
-           "parse", "parse_time", "serialize", "text_of"]
+           "parse", "parse_time", "plain", "serialize", "text_of"]
 
 #: Largest document accepted (bytes of UTF-8); the ERP entry points may pass a smaller bound.
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 
 _EPOCH = datetime.datetime(1970, 1, 1)
+_JAVA = sys.platform.startswith("java")
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.S)
 _FORBIDDEN = re.compile(r"<!\s*(DOCTYPE|ENTITY|ATTLIST|ELEMENT|NOTATION)", re.I)
 _TIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?"
@@ -67,11 +69,83 @@ def parse(data, max_bytes=DEFAULT_MAX_BYTES):
         raise UnsafeDocument("The document contains a %r declaration; DTDs and entities are refused."
                              % mes.compat.text(match.group(1)).upper())
     body = _DECLARATION.sub(u"", text, count=1)
+    if _JAVA:
+        return Document(_parse_java(body))
     try:
         root = ElementTree.fromstring(body.encode("utf-8"))
-    except Exception as exc:  # ParseError on CPython, ExpatError-like on Jython
+    except Exception as exc:  # ElementTree.ParseError
         raise MalformedDocument("The document is not well-formed XML: %r." % mes.compat.text(exc))
     return Document(root)
+
+
+def _parse_java(text):
+    """Parse with the JVM's own XML parser (DTDs disallowed) and convert to ElementTree elements.
+
+    Jython's xml.etree needs Xerces on the class path, which a gateway or JVM may not have; the
+    JDK parser is always there. Java exceptions are not Python exceptions, hence `Throwable`.
+    """
+    from java.io import StringReader
+    from java.lang import Throwable
+    from javax.xml.parsers import DocumentBuilderFactory
+    from org.xml.sax import ErrorHandler, InputSource
+
+    class _Raise(ErrorHandler):
+        def warning(self, exc):
+            pass
+
+        def error(self, exc):
+            raise exc
+
+        def fatalError(self, exc):
+            raise exc
+
+    factory = DocumentBuilderFactory.newInstance()
+    factory.setNamespaceAware(True)
+    factory.setExpandEntityReferences(False)
+    factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", True)
+    try:
+        builder = factory.newDocumentBuilder()
+        builder.setErrorHandler(_Raise())
+        document = builder.parse(InputSource(StringReader(text)))
+    except Throwable as exc:
+        raise MalformedDocument("The document is not well-formed XML: %r." % mes.compat.text(exc.getMessage()))
+    return _element_of(document.getDocumentElement())
+
+
+def _element_of(node):
+    """An ElementTree element (with text and tails) for a DOM element."""
+    def name_of(n):
+        ns, local = n.getNamespaceURI(), n.getLocalName() or n.getNodeName()
+        return "{%s}%s" % (ns, local) if ns else local
+    attrs = {}
+    node_attrs = node.getAttributes()
+    for i in range(node_attrs.getLength()):
+        attr = node_attrs.item(i)
+        if attr.getNamespaceURI() != "http://www.w3.org/2000/xmlns/":
+            attrs[name_of(attr)] = attr.getNodeValue()
+    el = ElementTree.Element(name_of(node), attrs)
+    last = None
+    kids = node.getChildNodes()
+    for i in range(kids.getLength()):
+        kid = kids.item(i)
+        kind = kid.getNodeType()
+        if kind == 1:
+            last = _element_of(kid)
+            el.append(last)
+        elif kind in (3, 4):
+            if last is None:
+                el.text = (el.text or u"") + kid.getNodeValue()
+            else:
+                last.tail = (last.tail or u"") + kid.getNodeValue()
+    return el
+
+
+_UNICODE_REPR = re.compile(r"(?<![\w'\"])u(['\"])")
+
+
+def plain(message):
+    """A message with Python 2's u'...' reprs written as '...', so every host stores the same text."""
+    return _UNICODE_REPR.sub(r"\1", message)
 
 
 def namespace_of(el):
