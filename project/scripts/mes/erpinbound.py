@@ -93,6 +93,8 @@ def receive_record(record, document_hash, source, message_id=None, database="", 
                       "items": [i["item_id"] for i in record["items"]], "lots": [l["lot_id"] for l in record["lots"]]}
             for item in record["items"]:
                 _upsert_item(item, now, tx)
+            if record["items"] and mes.erpfloor.enabled(tx):
+                mes.erpfloor.define_items(record["items"], tx)
             for lot in record["lots"]:
                 _insert_lot(lot, now, tx)
             for wo in record["work_orders"]:
@@ -157,9 +159,12 @@ def _insert_lot(lot, now, tx):
 
 
 def work_order_started(wo_id, tx=None):
-    """True once production has been reported for the order (its status left 'released')."""
+    """True once production started: reported to the ERP, or the floor order left 'released'."""
     status = system.db.runScalarPrepQuery("SELECT status FROM erp_work_orders WHERE wo_id = ?", [wo_id], "", tx)
-    return status is not None and status != "released"
+    if status is not None and status != "released":
+        return True
+    floor = mes.erpfloor.on_floor(wo_id, tx)
+    return floor is not None and floor["status"] != "released"
 
 
 def _apply_work_order(wo, document_hash, now, tx, result):
@@ -195,6 +200,8 @@ def _apply_work_order(wo, document_hash, now, tx, result):
         system.db.runPrepUpdate(
             "INSERT INTO erp_wo_materials (wo_id, line, op_seq, item_id, quantity, uom, lot_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [wo["wo_id"], line + 1, m["op_seq"], m["item_id"], m["quantity"], m["uom"], m["lot_id"]], "", tx)
+    if mes.erpfloor.enabled(tx):
+        mes.erpfloor.release(wo, tx)
     result["work_orders"].append(wo["wo_id"])
 
 
