@@ -16,7 +16,8 @@ Misbehaviour, set from Python (`standin.misbehave(mode, count, ...)`), or over H
 - lost_ack: record, then answer 500 (processed, but the answer is lost);
 - timeout: record, then wait `delay` seconds before answering (longer than the client waits);
 - slow: wait `delay` seconds, then behave normally;
-- duplicate_ack: record a new message but answer as if it were a duplicate (409).
+- duplicate_ack: record a new message but answer as if it were a duplicate (409);
+- refuse: close the connection without an answer (an ERP that is down, as seen over HTTP).
 `down()` closes the port (connection refused) and `up()` opens it again on the same port.
 GET /_standin/received lists the effective messages; GET /_standin/requests every request.
 """
@@ -32,7 +33,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 __all__ = ["ErpStandin", "MODES"]
 
-MODES = ("ok", "error", "lost_ack", "timeout", "slow", "duplicate_ack")
+MODES = ("ok", "error", "lost_ack", "timeout", "slow", "duplicate_ack", "refuse")
 _REST = re.compile(r"^/services/rest/record/v1/workOrder/(?:eid:)?([^/]+)/!transform/(workOrderCompletion|assemblyBuild)$")
 
 
@@ -188,6 +189,11 @@ class _Handler(BaseHTTPRequestHandler):
         mode, status, delay = s._next_mode()
         log = {"path": self.path, "key": key, "mode": mode, "at": time.time()}
         s.requests.append(log)
+        if mode == "refuse":  # like a dead ERP: the connection closes without an answer
+            log["status"] = None
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return None
         if mode == "slow":
             time.sleep(delay)
         if mode == "error":

@@ -83,12 +83,19 @@ class _Request(_request.Request):
         return self._method
 
 
+def _native(value):
+    """Header names/values and URLs as the native `str` (Python 2's httplib mixes unicode badly)."""
+    if sys.version_info[0] == 2 and not isinstance(value, str):  # pragma: no cover - Jython
+        return unicode(value).encode("utf-8")  # noqa: F821
+    return value if isinstance(value, str) else str(value)
+
+
 def _header_map(message):
     headers = {}
     if message is None:
         return headers
-    for name, value in message.items():
-        headers.setdefault(name, []).append(value)
+    for name, value in message.items():  # one spelling on every host: Content-Type
+        headers.setdefault("-".join(part.capitalize() for part in name.split("-")), []).append(value)
     return headers
 
 
@@ -105,9 +112,10 @@ class HttpClient(object):
 
     def request(self, method, url, params=None, data=None, headers=None, username=None,
                 password=None, timeout=None):
+        url = _native(url)
         if params:
             url += ("&" if "?" in url else "?") + urlencode(sorted(params.items()))
-        all_headers = dict(headers or {})
+        all_headers = dict((_native(k), _native(v)) for k, v in (headers or {}).items())
         body = None
         if data is not None:
             if isinstance(data, (dict, list)):

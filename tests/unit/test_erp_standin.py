@@ -136,3 +136,11 @@ def test_the_command_refuses_a_bad_port(capsys):
     args = _parse(["erp-standin", "--port", "70000"])
     assert args.func(args) == 2
     assert "--port must be 0..65535" in capsys.readouterr().err
+
+
+def test_refuse_mode_closes_the_connection_without_an_answer(standin):
+    standin.misbehave("refuse")
+    with pytest.raises(HttpConnectionError):
+        _post_b2mml(standin, "k1")
+    assert standin.keys() == []
+    assert _post_b2mml(standin, "k1").statusCode == 200
