@@ -26,7 +26,7 @@ def test_every_bad_document_is_rejected_with_its_reason(result):
         ["unknown item", "rejected", "unknown_reference",
          "Work order 'WO-1001' refers to the unknown item 'FG-100'; send its MaterialDefinition first."],
         ["unknown unit", "rejected", "unknown_reference", "Material definition 'RM-FILM' uses the unknown unit 'LBS'."],
-        ["oversized", "rejected", "unsafe_document", "The document has 5002356 bytes, more than the limit of 4194304."],
+        ["oversized", "rejected", "document_too_large", "The document has 5002356 bytes, more than the limit of 4194304."],
         ["duplicate work order", "rejected", "duplicate_work_order",
          "Work order 'WO-1001' revision 'A' was already received with other content; send a new revision to change it."],
     ]

@@ -104,7 +104,7 @@ def test_an_entity_expansion_attack_is_stored_as_a_rejection(erp_gw):
 def test_the_size_bound_is_a_setting(erp_gw):
     set_settings(erp_gw, inbound__max_bytes=500)
     status, result = erp_gw.call("mes.erpinbound.handle_http", case("material_v0600.xml"), {"Content-Type": "application/xml"})
-    assert (status, result["code"]) == (413, "unsafe_document")
+    assert (status, result["code"]) == (413, "document_too_large")
 
 
 def test_the_message_handler_receives_a_document(erp_gw):

@@ -34,7 +34,7 @@ def test_documents_declaring_a_dtd_or_entities_are_refused(text, declared):
 
 def test_documents_above_the_size_bound_are_refused_before_parsing():
     text = case("schedule_v0600.xml")
-    with pytest.raises(mes.erpxml.UnsafeDocument) as info:
+    with pytest.raises(mes.erpxml.DocumentTooLarge) as info:
         mes.erpxml.parse(text, max_bytes=1000)
     assert info.value.message == "The document has %r bytes, more than the limit of 1000." % len(text.encode("utf-8"))
 

@@ -225,7 +225,7 @@ def handle_http(body, headers=None):
         result = receive(body, "http", message_id)
     if result["status"] != "rejected":
         return 200, result
-    return (413 if result["code"] == "unsafe_document" and "limit" in result["reason"] else 422), result
+    return (413 if result["code"] == "document_too_large" else 422), result
 
 
 def poll_drop_folder(folder=None, database=""):
@@ -240,7 +240,7 @@ def poll_drop_folder(folder=None, database=""):
         if not name.lower().endswith(".xml") or not os.path.isfile(path):
             continue
         if os.path.getsize(path) > max_bytes:
-            err = mes.erpxml.UnsafeDocument("The file %r has %r bytes, more than the limit of %r."
+            err = mes.erpxml.DocumentTooLarge("The file %r has %r bytes, more than the limit of %r."
                                             % (name, os.path.getsize(path), max_bytes))
             result = _reject("size:%s:%d" % (name, os.path.getsize(path)), None, "file:" + name, err, None, database)
         else:

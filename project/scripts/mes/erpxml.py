@@ -14,7 +14,7 @@ import sys
 import xml.etree.ElementTree as ElementTree
 from xml.sax.saxutils import escape
 
-__all__ = ["DEFAULT_MAX_BYTES", "Document", "UnsafeDocument", "MalformedDocument",
+__all__ = ["DEFAULT_MAX_BYTES", "Document", "DocumentTooLarge", "MalformedDocument", "UnsafeDocument",
            "child", "children", "element", "format_time", "local_name", "namespace_of",
            "parse", "parse_time", "plain", "serialize", "text_of"]
 
@@ -32,6 +32,11 @@ _TIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?
 class UnsafeDocument(mes.errors.InvalidInput):
     """The document declares a DTD/entities or exceeds the size bound."""
     code = "unsafe_document"
+
+
+class DocumentTooLarge(UnsafeDocument):
+    """The document exceeds the size bound."""
+    code = "document_too_large"
 
 
 class MalformedDocument(mes.errors.InvalidInput):
@@ -60,7 +65,7 @@ def parse(data, max_bytes=DEFAULT_MAX_BYTES):
         text = mes.compat.text(data)
         raw = text.encode("utf-8")
     if len(raw) > max_bytes:
-        raise UnsafeDocument("The document has %r bytes, more than the limit of %r." % (len(raw), max_bytes),
+        raise DocumentTooLarge("The document has %r bytes, more than the limit of %r." % (len(raw), max_bytes),
                              size=len(raw))
     if text.startswith(u"\ufeff"):
         text = text[1:]

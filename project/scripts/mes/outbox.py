@@ -91,6 +91,7 @@ def dispatch(database=""):
     counts = {"sent": 0, "retry": 0, "dead": 0, "waiting": 0}
     blocked = set()
     client = None
+    bases = {}
     done = 0
     for row in rows:
         key = row["msg_key"]
@@ -101,7 +102,10 @@ def dispatch(database=""):
             blocked.add(key)
             counts["waiting"] += 1
             continue
-        base = mes.erpinbound.setting("outbox.url." + row["kind"].split(".")[0], database=database)
+        face = row["kind"].split(".")[0]
+        if face not in bases:
+            bases[face] = mes.erpinbound.setting("outbox.url." + face, database=database)
+        base = bases[face]
         if not base:  # no endpoint for this face (yet): the message waits, nothing is lost
             blocked.add(key)
             counts["waiting"] += 1
