@@ -137,19 +137,8 @@ def check_station(op, station_id, tx, running=True):
 
 
 def gate(wo_id, op_seq):
-    """The quality gate of an operation: mes.quality.gate_status when that module exists.
-
-    Without a quality module there is no inspection plan, so the gate passes; the result says so
-    (`source` "no quality module") instead of pretending an inspection happened.
-    """
-    try:
-        quality = mes.quality  # noqa: F821
-    except (AttributeError, ImportError):
-        quality = None
-    status = getattr(quality, "gate_status", None) if quality is not None else None
-    if status is None:
-        return {"passed": True, "source": "no quality module", "reason": "no inspection plan"}
-    result = status(wo_id, op_seq)
+    """The quality gate of an operation, as mes.quality judges it (a dict with `passed`)."""
+    result = mes.quality.gate_status(wo_id, op_seq)  # noqa: F821
     if not isinstance(result, dict) or "passed" not in result:
         raise mes.errors.ConfigurationError(  # noqa: F821
             "The quality gate_status(%r, %r) returned %r, not a dict with 'passed'."
@@ -230,7 +219,7 @@ def _run_publishing(work, tx, wo_id):
     except:  # noqa: E722 - also Java exceptions: undo a permissive the rollback cannot undo
         _undo_interlock(written)
         raise
-    mes.dispatch.publish_for_order(wo_id)  # noqa: F821
+    mes.dispatch.publish_for_order(wo_id, tx)  # noqa: F821
     return result
 
 
