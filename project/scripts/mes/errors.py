@@ -34,12 +34,12 @@ class InvalidInput(MesError):
 
 
 class NotFound(MesError):
-    """An id (work order, lot, serial, operation, item, station…) does not exist."""
+    """An id (work order, lot, serial, operation, item, station...) does not exist."""
     code = "not_found"
 
 
 class StateConflict(MesError):
-    """The action is not allowed in the current state (lot on hold, op out of order, …)."""
+    """The action is not allowed in the current state (lot on hold, op out of order, ...)."""
     code = "state_conflict"
 
 
@@ -49,5 +49,5 @@ class PermissionDenied(MesError):
 
 
 class ConfigurationError(MesError):
-    """The plant configuration is missing or inconsistent (rate 0, unknown state table, …)."""
+    """The plant configuration is missing or inconsistent (rate 0, unknown state table, ...)."""
     code = "configuration_error"

@@ -1,0 +1,2 @@
+def onShutdown():
+    system.util.getLogger("lifecycle").info("shutdown")

@@ -1,0 +1,2 @@
+def onStartup():
+    system.tag.writeBlocking(["[default]Status/StartedAt"], [system.date.now()])
