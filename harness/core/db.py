@@ -1,0 +1,742 @@
+"""`system.db`: queries, updates, transactions and named queries over DB-API connections.
+
+Python 2.7/3 common subset (runs on Jython). The service talks to databases through *connectors*
+(one per configured database name); a connector hands out `DbSession` objects that wrap one
+DB-API connection. Connectors for each host are registered in `CONNECTOR_FACTORIES`:
+CPython uses SQLAlchemy engines (`harness.db_sqlalchemy`, loaded on first use), Jython uses
+zxJDBC (`harness.core.db_zxjdbc`). Tests may register an in-memory or switchable connector.
+
+Values come back the same on every host and engine (see project/db/README.md): NULL -> None,
+booleans -> bool, integers -> int/long, DECIMAL/NUMERIC/float -> float, TIMESTAMP -> naive UTC
+`datetime.datetime`, text -> unicode (Jython) / str (CPython).
+
+Every driver error is raised as `DatabaseError`, which carries the SQL, the arguments and the
+driver's message and keeps the original exception as `cause` (and `__cause__`).
+
+Transactions: `beginTransaction(database, isolationLevel, timeout)` returns an id. `timeout` is
+the idle time in milliseconds (default `DEFAULT_TX_TIMEOUT_MS`) measured on the service's clock
+(the harness clock, virtual or real); it restarts on every use of the transaction. A transaction
+idle for longer is rolled back, its connection released and its id becomes unknown; the check
+runs on every `system.db` call and on `expire_transactions()`.
+"""
+from __future__ import absolute_import, division, print_function
+
+import datetime
+import decimal
+import io
+import json
+import os
+import sys
+import threading
+import time as _time
+import uuid
+
+from harness.core.dataset import BasicDataset, PyDataSet
+from harness.core.sqltext import count_qmarks, named_to_qmark, qmark_to_format
+
+__all__ = ["CONNECTOR_FACTORIES", "DEFAULT_TX_TIMEOUT_MS", "DatabaseError", "DbService", "DbSession",
+           "TransactionError", "UnknownDatabase", "connector_for_url", "normalize_value",
+           "register_connector_factory"]
+
+try:  # pragma: no cover - Python 2 / Jython
+    text_type = unicode  # noqa: F821
+    string_types = (str, unicode)  # noqa: F821
+    integer_types = (int, long)  # noqa: F821
+except NameError:
+    text_type = str
+    string_types = (str,)
+    integer_types = (int,)
+
+IS_JYTHON = sys.platform.startswith("java")
+
+try:
+    from harness.core.errors import HarnessError as _ErrorRoot  # the harness error root, when present
+except ImportError:  # pragma: no cover - depends on the harness version
+    _ErrorRoot = Exception
+
+DEFAULT_TX_TIMEOUT_MS = 60000
+_EPOCH = datetime.datetime(1970, 1, 1)
+
+
+class DatabaseError(_ErrorRoot):
+    """A statement failed: carries `sql`, `args`, `database`, the driver's `driver_message` and `cause`."""
+
+    code = "database_error"
+
+    def __init__(self, message, sql=None, args=None, database=None, driver_message=None, cause=None):
+        _ErrorRoot.__init__(self, message)
+        self.message = message
+        self.sql = sql
+        self.args_ = list(args) if args is not None else None
+        self.database = database
+        self.driver_message = driver_message
+        self.cause = cause
+        self.__cause__ = cause
+
+    @property
+    def arguments(self):
+        """The arguments bound to the failing statement."""
+        return self.args_
+
+    def __str__(self):
+        return self.message
+
+
+class TransactionError(DatabaseError):
+    """A transaction id is unknown, closed or expired."""
+    code = "transaction_error"
+
+
+class UnknownDatabase(DatabaseError):
+    """No database connection is configured under the given name."""
+    code = "unknown_database"
+
+
+# -- values -----------------------------------------------------------------------------------------
+
+def _is_canonical_timestamp(value):
+    return (len(value) == 26 and value[4] == "-" and value[7] == "-" and value[10] == " "
+            and value[13] == ":" and value[16] == ":" and value[19] == "."
+            and value[:4].isdigit() and value[20:].isdigit())
+
+
+def format_timestamp(value):
+    """The text form timestamps are stored in on SQLite: `YYYY-MM-DD HH:MM:SS.ffffff` (UTC)."""
+    value = to_naive_utc(value)
+    return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (value.year, value.month, value.day, value.hour,
+                                                    value.minute, value.second, value.microsecond)
+
+
+def parse_timestamp(value):
+    """Read a stored timestamp text (`YYYY-MM-DD HH:MM:SS[.ffffff]`, `T` and `Z` tolerated)."""
+    text = value.strip().replace("T", " ")
+    if text.endswith("Z"):
+        text = text[:-1]
+    if "+" in text[10:]:
+        text = text[:10] + text[10:].split("+")[0]
+    for fmt in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text, fmt)
+        except ValueError:
+            pass
+    raise ValueError("not a timestamp: %r" % (value,))
+
+
+def to_naive_utc(value):
+    """A datetime (aware -> converted to UTC) or a Date-like object with getTime() -> naive UTC datetime."""
+    if isinstance(value, datetime.datetime):
+        offset = value.utcoffset()
+        if offset is not None:
+            value = value.replace(tzinfo=None) - offset
+        return value
+    millis = value.getTime()
+    return _EPOCH + datetime.timedelta(milliseconds=int(millis))
+
+
+def normalize_value(value, dialect=None):
+    """Turn a driver value into the host-independent form scripts see."""
+    if value is None or isinstance(value, (bool, float)):
+        return value
+    if isinstance(value, integer_types):
+        return value
+    if isinstance(value, string_types):
+        if dialect == "sqlite" and len(value) == 26 and _is_canonical_timestamp(value):
+            return parse_timestamp(value)
+        if not isinstance(value, text_type):
+            return value.decode("utf-8")
+        return value
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, datetime.datetime):
+        return to_naive_utc(value)
+    if isinstance(value, datetime.date):
+        return datetime.datetime(value.year, value.month, value.day)
+    if IS_JYTHON:  # pragma: no cover - Java values that escaped zxJDBC's conversion
+        return _normalize_java(value)
+    return value
+
+
+def _normalize_java(value):  # pragma: no cover - Jython only
+    name = value.__class__.__name__
+    if name in ("Timestamp",):
+        base = _EPOCH + datetime.timedelta(milliseconds=int(value.getTime()) // 1000 * 1000)
+        return base + datetime.timedelta(microseconds=value.getNanos() // 1000)
+    if hasattr(value, "getTime"):
+        return to_naive_utc(value)
+    if name == "BigDecimal":
+        return float(value.doubleValue())
+    if name == "Boolean":
+        return bool(value.booleanValue())
+    return value
+
+
+def adapt_param(value, dialect):
+    """Turn a script value into what the engine stores (see project/db/README.md)."""
+    if value is None or isinstance(value, (bool, float) + integer_types + string_types):
+        return value
+    if isinstance(value, datetime.datetime) or (hasattr(value, "getTime") and not isinstance(value, datetime.date)):
+        if dialect == "sqlite":
+            return format_timestamp(value)
+        return to_naive_utc(value)
+    if isinstance(value, datetime.date):
+        value = datetime.datetime(value.year, value.month, value.day)
+        return format_timestamp(value) if dialect == "sqlite" else value
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    return value
+
+
+# -- sessions and connectors -------------------------------------------------------------------------
+
+class DbSession(object):
+    """One DB-API connection with the few operations the service needs.
+
+    Subclasses adjust what differs per driver; `dialect` is "sqlite" or "postgresql",
+    `paramstyle` is the driver's ("qmark" or "format").
+    """
+
+    dialect = "sqlite"
+    paramstyle = "qmark"
+
+    def __init__(self, connection, dialect=None, paramstyle=None, release=None):
+        self.connection = connection
+        if dialect:
+            self.dialect = dialect
+        if paramstyle:
+            self.paramstyle = paramstyle
+        self._release = release
+        self.in_transaction = False
+
+    def translate(self, sql):
+        if self.paramstyle == "format":
+            return qmark_to_format(sql)[0]
+        return sql
+
+    def execute(self, sql, params, get_key=False):
+        """Run one statement. Returns (column_names or None, rows or None, rowcount, key)."""
+        params = [adapt_param(p, self.dialect) for p in params]
+        want_returning = get_key and self.dialect == "postgresql"
+        if want_returning:
+            sql = sql.rstrip().rstrip(";") + " RETURNING id"
+        if self._pending_begin is not None:
+            self._start_pending()
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(self.translate(sql), params)
+            key = None
+            names = None
+            rows = None
+            if cursor.description is not None:
+                names = [self._column_name(d[0]) for d in cursor.description]
+                rows = self.convert_rows(cursor.description, cursor.fetchall())
+            rowcount = cursor.rowcount
+            if want_returning:
+                key = rows[0][0] if rows else None
+                names = rows = None
+            elif get_key:
+                key = self.last_key(cursor)
+            return names, rows, rowcount, key
+        finally:
+            try:
+                cursor.close()
+            except Exception:  # pragma: no cover - closing a broken cursor
+                pass
+
+    @staticmethod
+    def _column_name(name):
+        if isinstance(name, bytes) and not isinstance(name, text_type):
+            return name.decode("utf-8")
+        return text_type(name)
+
+    def convert_rows(self, description, rows):
+        dialect = self.dialect
+        return [tuple([normalize_value(v, dialect) for v in row]) for row in rows]
+
+    def last_key(self, cursor):
+        return getattr(cursor, "lastrowid", None)
+
+    _pending_begin = None
+
+    def begin(self, isolation_level=None):
+        """Start an explicit transaction; the engine sees it with the next statement."""
+        self.in_transaction = True
+        self._pending_begin = isolation_level or 0
+
+    def _start_pending(self):
+        isolation_level = self._pending_begin
+        self._pending_begin = None
+        cursor = self.connection.cursor()
+        try:
+            if self.dialect == "sqlite":
+                cursor.execute("BEGIN IMMEDIATE")
+            elif isolation_level in ISOLATION_SQL:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL " + ISOLATION_SQL[isolation_level])
+        finally:
+            cursor.close()
+
+    def commit(self):
+        self._pending_begin = None
+        self.connection.commit()
+
+    def rollback(self):
+        self._pending_begin = None
+        self.connection.rollback()
+
+    def release(self, broken=False):
+        """Give the connection back to its pool (or close it when broken)."""
+        self.in_transaction = False
+        if self._release is not None:
+            self._release(self, broken)
+        else:
+            try:
+                self.connection.close()
+            except Exception:  # pragma: no cover
+                pass
+
+
+ISOLATION_SQL = {1: "READ UNCOMMITTED", 2: "READ COMMITTED", 4: "REPEATABLE READ", 8: "SERIALIZABLE"}
+
+
+class Connector(object):
+    """Opens sessions to one database. Subclasses implement `open_session()`."""
+
+    dialect = "sqlite"
+    url = None
+
+    def open_session(self):
+        raise NotImplementedError
+
+    def dispose(self):
+        """Close pooled connections."""
+
+
+#: (predicate(url) -> bool, factory(url) -> Connector), tried in order, newest first.
+CONNECTOR_FACTORIES = []
+_EDGE_CONNECTOR_MODULES = ("harness.db_sqlalchemy",)
+_edge_loaded = []
+
+
+def register_connector_factory(predicate, factory):
+    """Make `factory(url)` the connector for URLs where `predicate(url)` holds (newest wins)."""
+    CONNECTOR_FACTORIES.insert(0, (predicate, factory))
+
+
+def _load_host_connectors():
+    if _edge_loaded:
+        return
+    _edge_loaded.append(True)
+    if IS_JYTHON:  # pragma: no cover - Jython only
+        import harness.core.db_zxjdbc  # noqa: F401  (registers itself)
+        return
+    import importlib
+    for name in _EDGE_CONNECTOR_MODULES:  # CPython edge modules register themselves on import
+        try:
+            importlib.import_module(name)
+        except ImportError:  # pragma: no cover - optional dependency missing
+            pass
+
+
+def connector_for_url(url):
+    """The connector for a database URL (`sqlite:///file.db`, `postgresql://user@host:port/db`)."""
+    if not isinstance(url, string_types):
+        return url  # already a connector
+    _load_host_connectors()
+    for predicate, factory in CONNECTOR_FACTORIES:
+        if predicate(url):
+            return factory(url)
+    raise UnknownDatabase("No connector handles the database URL %r on this host." % (url,))
+
+
+def dialect_of_url(url):
+    scheme = url.split(":", 1)[0].split("+", 1)[0].lower()
+    if scheme in ("postgresql", "postgres", "jdbc") and "postgresql" in url.lower()[:20]:
+        return "postgresql"
+    if scheme in ("postgresql", "postgres"):
+        return "postgresql"
+    return "sqlite"
+
+
+# -- the service -------------------------------------------------------------------------------------
+
+class _Transaction(object):
+    __slots__ = ("id", "database", "session", "timeout_ms", "last_used")
+
+    def __init__(self, tx_id, database, session, timeout_ms, now):
+        self.id = tx_id
+        self.database = database
+        self.session = session
+        self.timeout_ms = timeout_ms
+        self.last_used = now
+
+
+def _clock_millis(clock):
+    """A function returning milliseconds from a harness clock, a callable or None (wall time)."""
+    if clock is None:
+        return lambda: _time.time() * 1000.0
+    for name in ("millis", "now_millis", "toMillis"):
+        method = getattr(clock, name, None)
+        if callable(method):
+            return method
+    now = getattr(clock, "now", None)
+    if callable(now):
+        def from_now():
+            value = now()
+            if isinstance(value, (int, float)):
+                return float(value) * 1000.0
+            value = to_naive_utc(value)
+            delta = value - _EPOCH
+            return (delta.days * 86400 + delta.seconds) * 1000.0 + delta.microseconds / 1000.0
+        return from_now
+    if callable(clock):
+        return clock
+    raise TypeError("clock must be a callable or have now(); got %r" % (clock,))
+
+
+class DbService(object):
+    """The `system.db` namespace for one gateway: named connections, transactions, named queries."""
+
+    READ_UNCOMMITTED = 1
+    READ_COMMITTED = 2
+    REPEATABLE_READ = 4
+    SERIALIZABLE = 8
+
+    # java.sql.Types, as Ignition exposes them
+    BIT, TINYINT, SMALLINT, INTEGER, BIGINT = -7, -6, 5, 4, -5
+    FLOAT, REAL, DOUBLE, NUMERIC, DECIMAL = 6, 7, 8, 2, 3
+    CHAR, VARCHAR, LONGVARCHAR, DATE, TIME, TIMESTAMP = 1, 12, -1, 91, 92, 93
+    BINARY, VARBINARY, LONGVARBINARY, NULL, OTHER, BOOLEAN = -2, -3, -4, 0, 1111, 16
+
+    def __init__(self, databases=None, default_database=None, clock=None, queries_dir=None,
+                 default_tx_timeout_ms=DEFAULT_TX_TIMEOUT_MS):
+        databases = dict(databases or {})
+        if not databases:
+            databases = {"genba": "sqlite:///genba.db"}
+        self._urls = databases
+        self.default_database = default_database or sorted(databases)[0]
+        if self.default_database not in databases:
+            raise UnknownDatabase("Default database %r is not among the configured %r."
+                                  % (self.default_database, sorted(databases)))
+        self._connectors = {}
+        self._millis = _clock_millis(clock)
+        self.queries_dir = queries_dir
+        self.default_tx_timeout_ms = default_tx_timeout_ms
+        self._txs = {}
+        self._lock = threading.RLock()
+        self._named = {}
+        self.store_forward = None
+
+    # -- configuration ---------------------------------------------------------------------------
+    def database_names(self):
+        return sorted(self._urls)
+
+    def url(self, database=""):
+        return self._urls[self._resolve(database)]
+
+    def _resolve(self, database):
+        name = database or self.default_database
+        if name not in self._urls:
+            raise UnknownDatabase("No database connection named %r; configured: %r."
+                                  % (name, sorted(self._urls)), database=name)
+        return name
+
+    def connector(self, database=""):
+        name = self._resolve(database)
+        with self._lock:
+            connector = self._connectors.get(name)
+            if connector is None:
+                connector = connector_for_url(self._urls[name])
+                self._connectors[name] = connector
+            return connector
+
+    def set_connector(self, database, connector):
+        """Use `connector` for `database` (tests: in-memory or switchable connectors)."""
+        with self._lock:
+            self._connectors[database] = connector
+            if database not in self._urls:
+                self._urls[database] = getattr(connector, "url", None) or database
+
+    def dialect(self, database=""):
+        return self.connector(database).dialect
+
+    def close(self):
+        """Roll back open transactions and dispose every connector."""
+        with self._lock:
+            for tx in list(self._txs.values()):
+                self._end(tx, commit=False)
+            for connector in self._connectors.values():
+                connector.dispose()
+            self._connectors.clear()
+
+    # -- statements ------------------------------------------------------------------------------
+    def _open(self, database, sql, args):
+        try:
+            return self.connector(database).open_session()
+        except DatabaseError:
+            raise
+        except Exception as exc:  # driver / network failure while connecting
+            raise self._error("Cannot connect to database %r" % (database,), sql, args, database, exc)
+
+    def _error(self, prefix, sql, args, database, exc):
+        driver = text_type(exc) if not isinstance(exc, DatabaseError) else exc.driver_message
+        message = "%s: %s (SQL: %r, args: %r)" % (prefix, driver, sql, list(args or []))
+        return DatabaseError(message, sql=sql, args=args, database=database, driver_message=driver, cause=exc)
+
+    def _run(self, sql, args, database, tx, get_key=False):
+        if not isinstance(sql, string_types):
+            raise DatabaseError("SQL must be text, got %r." % (sql,), sql=sql, args=args)
+        args = list(args) if args is not None else []
+        if isinstance(args, string_types):
+            raise DatabaseError("Arguments must be a list, got the text %r." % (args,), sql=sql, args=args)
+        self.expire_transactions()
+        expected = count_qmarks(sql)
+        if expected != len(args):
+            raise DatabaseError("The SQL has %d ? placeholders but %d arguments were given (SQL: %r, args: %r)"
+                                % (expected, len(args), sql, args), sql=sql, args=args, database=database)
+        if tx:
+            transaction = self._tx(tx)
+            session = transaction.session
+            try:
+                return session.execute(sql, args, get_key)
+            except Exception as exc:
+                raise self._error("Statement failed in transaction %s on %r" % (tx, transaction.database),
+                                  sql, args, transaction.database, exc)
+            finally:
+                transaction.last_used = self._millis()
+        name = self._resolve(database)
+        session = self._open(name, sql, args)
+        try:
+            result = session.execute(sql, args, get_key)
+            session.commit()
+        except Exception as exc:
+            broken = False
+            try:
+                session.rollback()
+            except Exception:
+                broken = True
+            session.release(broken=broken or _looks_disconnected(exc))
+            raise self._error("Statement failed on database %r" % (name,), sql, args, name, exc)
+        session.release()
+        return result
+
+    def runPrepQuery(self, query, args=None, database="", tx=None):
+        """Run a SELECT with `?` arguments; returns a PyDataSet."""
+        names, rows, _, _ = self._run(query, args, database, tx)
+        if names is None:
+            names, rows = [], []
+        return PyDataSet(BasicDataset(names, rows))
+
+    def runQuery(self, query, database="", tx=None):
+        return self.runPrepQuery(query, [], database, tx)
+
+    def runScalarPrepQuery(self, query, args=None, database="", tx=None):
+        """First column of the first row, or None when there are no rows."""
+        names, rows, _, _ = self._run(query, args, database, tx)
+        if not rows:
+            return None
+        return rows[0][0]
+
+    def runScalarQuery(self, query, database="", tx=None):
+        return self.runScalarPrepQuery(query, [], database, tx)
+
+    def runPrepUpdate(self, query, args=None, database="", tx=None, getKey=False, skipAudit=True):
+        """Run INSERT/UPDATE/DELETE/DDL; returns rows affected, or the generated `id` when getKey."""
+        _, _, rowcount, key = self._run(query, args, database, tx, get_key=bool(getKey))
+        if getKey:
+            return key
+        return rowcount if rowcount is not None and rowcount >= 0 else 0
+
+    def runUpdateQuery(self, query, database="", tx=None, getKey=False, skipAudit=True):
+        return self.runPrepUpdate(query, [], database, tx, getKey, skipAudit)
+
+    # -- transactions ----------------------------------------------------------------------------
+    def beginTransaction(self, database="", isolationLevel=None, timeout=None):
+        """Open a transaction on `database`; returns its id. `timeout` = idle ms before rollback."""
+        self.expire_transactions()
+        name = self._resolve(database)
+        session = self._open(name, "BEGIN", [])
+        try:
+            session.begin(isolationLevel)
+        except Exception as exc:
+            session.release(broken=True)
+            raise self._error("Cannot begin a transaction on %r" % (name,), "BEGIN", [], name, exc)
+        tx_id = text_type(uuid.uuid4())
+        timeout_ms = self.default_tx_timeout_ms if timeout is None else timeout
+        with self._lock:
+            self._txs[tx_id] = _Transaction(tx_id, name, session, timeout_ms, self._millis())
+        return tx_id
+
+    def _tx(self, tx):
+        with self._lock:
+            transaction = self._txs.get(tx)
+        if transaction is None:
+            raise TransactionError("Transaction %r is unknown, closed or expired (rolled back after its idle timeout)." % (tx,))
+        return transaction
+
+    def commitTransaction(self, tx):
+        """Commit the work so far; the transaction stays open for more work until closed."""
+        self.expire_transactions()
+        transaction = self._tx(tx)
+        try:
+            transaction.session.commit()
+            transaction.session.begin()
+        except Exception as exc:
+            raise self._error("Commit failed for transaction %s" % (tx,), "COMMIT", [], transaction.database, exc)
+        transaction.last_used = self._millis()
+
+    def rollbackTransaction(self, tx):
+        """Undo the work since the last commit; the transaction stays open until closed."""
+        self.expire_transactions()
+        transaction = self._tx(tx)
+        try:
+            transaction.session.rollback()
+            transaction.session.begin()
+        except Exception as exc:
+            raise self._error("Rollback failed for transaction %s" % (tx,), "ROLLBACK", [], transaction.database, exc)
+        transaction.last_used = self._millis()
+
+    def closeTransaction(self, tx):
+        """Close the transaction: uncommitted work is rolled back and the id becomes unknown."""
+        self.expire_transactions()
+        transaction = self._tx(tx)
+        self._end(transaction, commit=False)
+
+    def _end(self, transaction, commit):
+        with self._lock:
+            self._txs.pop(transaction.id, None)
+        broken = False
+        try:
+            if commit:
+                transaction.session.commit()
+            else:
+                transaction.session.rollback()
+        except Exception:
+            broken = True
+        transaction.session.release(broken=broken)
+
+    def expire_transactions(self):
+        """Roll back and forget every transaction idle longer than its timeout. Returns their ids."""
+        if not self._txs:
+            return []
+        now = self._millis()
+        expired = []
+        with self._lock:
+            for transaction in list(self._txs.values()):
+                if transaction.timeout_ms is not None and transaction.timeout_ms >= 0 and \
+                        now - transaction.last_used > transaction.timeout_ms:
+                    expired.append(transaction)
+        for transaction in expired:
+            self._end(transaction, commit=False)
+        return sorted(t.id for t in expired)
+
+    def open_transactions(self):
+        with self._lock:
+            return sorted(self._txs)
+
+    # -- named queries ---------------------------------------------------------------------------
+    def _named_query(self, path):
+        if self.queries_dir is None:
+            raise DatabaseError("Named query %r: no queries folder is configured." % (path,))
+        path = path.strip("/")
+        if ".." in path.split("/"):
+            raise DatabaseError("Named query path %r may not contain '..'." % (path,))
+        base = os.path.join(self.queries_dir, *path.split("/"))
+        sql_file = base + ".sql"
+        if not os.path.isfile(sql_file):
+            raise DatabaseError("Named query %r not found (looked for %s)." % (path, sql_file))
+        stamp = os.path.getmtime(sql_file)
+        cached = self._named.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        with io.open(sql_file, encoding="utf-8") as handle:
+            text = handle.read()
+        meta = {"type": "Query", "database": "", "parameters": []}
+        if os.path.isfile(base + ".json"):
+            with io.open(base + ".json", encoding="utf-8") as handle:
+                meta.update(json.load(handle))
+        sql, names = named_to_qmark(text)
+        query = {"sql": sql, "names": names, "type": meta.get("type") or "Query",
+                 "database": meta.get("database") or "",
+                 "types": dict((p.get("identifier"), p.get("sqlType")) for p in meta.get("parameters") or [])}
+        self._named[path] = (stamp, query)
+        return query
+
+    def runNamedQuery(self, path, parameters=None, tx=None, getKey=False):
+        """Run `project/db/queries/<path>.sql` (`:name` placeholders) as its sidecar .json says."""
+        query = self._named_query(path)
+        parameters = parameters or {}
+        args = []
+        for name in query["names"]:
+            if name not in parameters:
+                raise DatabaseError("Named query %r needs the parameter %r; given %r."
+                                    % (path, name, sorted(parameters)), sql=query["sql"])
+            args.append(_coerce_param(parameters[name], query["types"].get(name)))
+        kind = query["type"]
+        database = query["database"]
+        if kind == "UpdateQuery":
+            return self.runPrepUpdate(query["sql"], args, database, tx, getKey)
+        if kind == "ScalarQuery":
+            return self.runScalarPrepQuery(query["sql"], args, database, tx)
+        return self.runPrepQuery(query["sql"], args, database, tx)
+
+    # -- store and forward -----------------------------------------------------------------------
+    def runSFPrepUpdate(self, query, args, datasources=None):
+        """Store-and-forward write: applied now if the database is up, else queued durably and
+        written in order once it returns. Returns True when accepted."""
+        if self.store_forward is None:
+            raise DatabaseError("Store-and-forward is not configured for this gateway.", sql=query, args=args)
+        if datasources is None or isinstance(datasources, string_types):
+            datasources = [datasources or ""]
+        for database in datasources:
+            self.store_forward.submit(query, args, database)
+        return True
+
+    def runSFUpdateQuery(self, query, datasources=None):
+        return self.runSFPrepUpdate(query, [], datasources)
+
+    # -- helpers for the harness -----------------------------------------------------------------
+    def now(self):
+        """The service clock's current time as a naive UTC datetime."""
+        return _EPOCH + datetime.timedelta(milliseconds=self._millis())
+
+    def ping(self, database=""):
+        """True when a fresh connection to `database` answers `SELECT 1`."""
+        try:
+            self.runScalarQuery("SELECT 1", database)
+            return True
+        except DatabaseError:
+            return False
+
+
+def _looks_disconnected(exc):
+    text = text_type(exc).lower()
+    for word in ("closed", "connection", "terminat", "server", "unable to open", "disk i/o"):
+        if word in text:
+            return True
+    return False
+
+
+_INT_SQL_TYPES = ("int1", "int2", "int4", "int8", "int", "integer", "long", "short", "byte")
+_FLOAT_SQL_TYPES = ("float4", "float8", "float", "double", "real", "decimal", "numeric")
+
+
+def _coerce_param(value, sql_type):
+    """Coerce a named-query parameter by its declared sqlType (String, Int4, Float8, Boolean, DateTime)."""
+    if value is None or sql_type is None:
+        return value
+    kind = text_type(sql_type).lower()
+    try:
+        if kind in _INT_SQL_TYPES and not isinstance(value, bool):
+            return int(value)
+        if kind in _FLOAT_SQL_TYPES:
+            return float(value)
+        if kind in ("boolean", "bool", "bit"):
+            if isinstance(value, string_types):
+                return value.strip().lower() in ("true", "1", "yes")
+            return bool(value)
+        if kind in ("string", "text", "varchar"):
+            return value if isinstance(value, string_types) else text_type(value)
+        if kind in ("datetime", "date", "timestamp") and isinstance(value, string_types):
+            return parse_timestamp(value)
+    except (TypeError, ValueError):
+        raise DatabaseError("Named-query parameter %r is not a valid %s." % (value, sql_type))
+    return value
