@@ -1,0 +1,468 @@
+"""Machine behaviour models: pure, seeded `step(dt)` state machines with PLC counters and sensors.
+
+Python 2.7/3 common subset (also runs on Jython for in-process replays). Nothing here knows about
+sockets, tags or wall time: a model advances only when `step(dt)` is called with elapsed seconds.
+
+Decisions (documented in docs/simulator.md):
+- Counters are UInt32 PLC counters: they wrap at 2**32 and go to 0 on `restart()` (a PLC restart).
+  Every counter also keeps its true total, which neither wraps nor resets (ground truth for tests).
+- `InfeedCount` = parts taken in, `OutfeedCount` = good parts discharged downstream,
+  `RejectCount` = parts rejected; infeed == outfeed + reject (no work in progress inside a machine).
+- Micro-stops are reported as state Faulted with a fault code >= 100 lasting a few seconds; major
+  faults (MTBF/MTTR) use codes below 100. OEE logic tells them apart by duration or code.
+- Random draws use only `random()`, `gauss()` and `expovariate()`, whose sequences are the same on
+  Python 2.7, Jython 2.7 and Python 3 for an integer seed.
+"""
+from __future__ import absolute_import, division, print_function
+
+import math
+import random
+from collections import deque
+
+__all__ = [
+    "BLOCKED", "Buffer", "CHANGEOVER", "Counter", "FAULTED", "FAULT_CODES", "Gauge", "IDLE",
+    "Machine", "PLANNED_STOP", "RUNNING", "STARVED", "STATE_NAMES", "Scale", "Scanner", "Source",
+    "UINT32",
+]
+
+RUNNING = 1
+IDLE = 2
+STARVED = 3
+BLOCKED = 4
+FAULTED = 5
+PLANNED_STOP = 6
+CHANGEOVER = 7
+
+STATE_NAMES = {
+    RUNNING: "Running", IDLE: "Idle", STARVED: "Starved", BLOCKED: "Blocked",
+    FAULTED: "Faulted", PLANNED_STOP: "PlannedStop", CHANGEOVER: "Changeover",
+}
+
+UINT32 = 2 ** 32
+
+# Major faults (MTBF/MTTR) below 100, micro-stops from 100.
+FAULT_CODES = {
+    10: "Motor overload",
+    11: "Emergency stop",
+    12: "Guard door open",
+    13: "Air pressure low",
+    14: "Drive fault",
+    101: "Product jam, cleared",
+    102: "Photo-eye blocked, cleared",
+    103: "Material splice",
+}
+MAJOR_FAULTS = (10, 11, 12, 13, 14)
+MICRO_FAULTS = (101, 102, 103)
+
+
+def pick(rng, items):
+    """One item of a sequence, drawn with `random()` only (same on Python 2 and 3)."""
+    return items[int(rng.random() * len(items))]
+
+
+class Counter(object):
+    """A UInt32 PLC counter with its true total."""
+
+    def __init__(self, start=0, modulus=UINT32):
+        self.modulus = modulus
+        self.value = start % modulus
+        self.total = 0
+
+    def add(self, n=1):
+        self.total += n
+        self.value = (self.value + n) % self.modulus
+
+    def reset(self):
+        """PLC restart: the register goes to 0; the true total is kept."""
+        self.value = 0
+
+
+class Buffer(object):
+    """A bounded conveyor between two machines, holding part identities in order."""
+
+    def __init__(self, capacity):
+        if capacity < 1:
+            raise ValueError("buffer capacity must be at least 1, got %r" % (capacity,))
+        self.capacity = capacity
+        self.parts = deque()
+
+    def __len__(self):
+        return len(self.parts)
+
+    def has_part(self):
+        return len(self.parts) > 0
+
+    def has_room(self):
+        return len(self.parts) < self.capacity
+
+    def take(self):
+        return self.parts.popleft()
+
+    def put(self, part):
+        self.parts.append(part)
+
+
+class Source(object):
+    """Endless supply at the head of a line: parts are (lot, serial) pairs, serials numbered."""
+
+    def __init__(self, serial_prefix, lot="LOT-0001", first_serial=1):
+        self.serial_prefix = serial_prefix
+        self.lot = lot
+        self.next_serial = first_serial
+
+    def __len__(self):
+        return 1
+
+    def has_part(self):
+        return True
+
+    def take(self):
+        part = (self.lot, "%s%07d" % (self.serial_prefix, self.next_serial))
+        self.next_serial += 1
+        return part
+
+
+class Sink(object):
+    """Endless discharge at the end of a line; keeps the count of parts it received."""
+
+    def __init__(self):
+        self.count = 0
+
+    def has_room(self):
+        return True
+
+    def put(self, part):
+        self.count += 1
+
+
+class Gauge(object):
+    """A measuring channel: normal values around `mean + shift + trend * hours`, checked against limits.
+
+    `shift` (a step change) and `trend_per_hour` (a drift) are what SPC rules should catch.
+    """
+
+    def __init__(self, mean, sigma, lsl=None, usl=None, shift=0.0, trend_per_hour=0.0, digits=3):
+        self.mean = float(mean)
+        self.sigma = float(sigma)
+        self.lsl = lsl
+        self.usl = usl
+        self.shift = float(shift)
+        self.trend_per_hour = float(trend_per_hour)
+        self.digits = digits
+        self.hours = 0.0
+        self.last = None
+        self.count = 0
+        self.out_of_spec = 0
+        self.history = None
+
+    def record(self, keep=True):
+        """Keep every value in `history` as (part serial, value) — for tests and SPC checks."""
+        self.history = [] if keep else None
+
+    def centre(self):
+        return self.mean + self.shift + self.trend_per_hour * self.hours
+
+    def advance(self, dt):
+        self.hours += dt / 3600.0
+
+    def measure(self, rng, part=None):
+        value = round(rng.gauss(self.centre(), self.sigma), self.digits)
+        self.last = value
+        self.count += 1
+        ok = (self.lsl is None or value >= self.lsl) and (self.usl is None or value <= self.usl)
+        if not ok:
+            self.out_of_spec += 1
+        if self.history is not None:
+            self.history.append((part[1] if part else None, value))
+        return value, ok
+
+
+class Scale(Gauge):
+    """A weighing channel: a gauge whose zero drifts (g per hour) until `tare()` re-zeroes it."""
+
+    def __init__(self, target, sigma, tolerance, drift_per_hour=0.0, digits=1):
+        Gauge.__init__(self, target, sigma, target - tolerance, target + tolerance,
+                       trend_per_hour=drift_per_hour, digits=digits)
+        self.tolerance = tolerance
+
+    def set_target(self, target):
+        self.mean = float(target)
+        self.lsl = self.mean - self.tolerance
+        self.usl = self.mean + self.tolerance
+
+    def tare(self):
+        self.hours = 0.0
+
+
+class Scanner(object):
+    """A barcode reader at a station: reads the part's lot or serial, with misreads and no-reads.
+
+    `LastScan` is the code read ("" on a no-read); `ScanCount` counts reads (misreads included);
+    `NoReadCount` counts no-reads. Ground truth: `reads`, `misreads`, `no_reads`, `true_codes`.
+    """
+
+    def __init__(self, what="serial", misread_rate=0.0, noread_rate=0.0, every=1):
+        if what not in ("lot", "serial"):
+            raise ValueError("scanner reads 'lot' or 'serial', got %r" % (what,))
+        self.what = what
+        self.misread_rate = misread_rate
+        self.noread_rate = noread_rate
+        self.every = every
+        self.last = ""
+        self.scan_count = Counter()
+        self.noread_count = Counter()
+        self.misreads = 0
+        self.true_codes = None
+        self._parts = 0
+
+    def record(self, keep=True):
+        """Keep every (true code, code read) in `true_codes`."""
+        self.true_codes = [] if keep else None
+
+    def scan(self, rng, part):
+        self._parts += 1
+        if self._parts % self.every:
+            return
+        code = part[0] if self.what == "lot" else part[1]
+        draw = rng.random()
+        if draw < self.noread_rate:
+            read = ""
+            self.noread_count.add()
+        else:
+            read = code
+            if draw < self.noread_rate + self.misread_rate:
+                read = code[:-1] + ("X" if code[-1:] != "X" else "Y")
+                self.misreads += 1
+            self.scan_count.add()
+        self.last = read
+        if self.true_codes is not None:
+            self.true_codes.append((code, read))
+
+
+class Machine(object):
+    """One machine: state machine, counters, speed, faults, micro-stops, sensors.
+
+    Args:
+        name: identity used in messages.
+        ideal_rate: nameplate rate in parts/min.
+        seed: integer seed of this machine's own `random.Random`.
+        speed_loss: fraction of the ideal rate lost while running (0.05 = runs at 95 %).
+        speed_noise: relative standard deviation of the running speed, redrawn each step.
+        mtbf, mttr: mean running seconds between major faults and mean repair seconds (None = never).
+        micro_stop_mtbf: mean running seconds between micro-stops (None = never);
+            `micro_stop_range` = (min, max) seconds of one micro-stop.
+        reject_rate: probability that a part is rejected for a reason no sensor measures.
+        counter_start: the value the PLC counters hold when the simulation starts.
+    """
+
+    kind = "Machine"
+    writable = ("Permissive",)
+
+    def __init__(self, name, ideal_rate=200.0, seed=0, speed_loss=0.0, speed_noise=0.0,
+                 mtbf=None, mttr=120.0, micro_stop_mtbf=None, micro_stop_range=(2.0, 20.0),
+                 reject_rate=0.0, counter_start=0):
+        if ideal_rate <= 0:
+            raise ValueError("ideal rate of %r must be positive, got %r" % (name, ideal_rate))
+        self.name = name
+        self.ideal_rate = float(ideal_rate)
+        self.rng = random.Random(seed)
+        self.speed_loss = speed_loss
+        self.speed_noise = speed_noise
+        self.mtbf = mtbf
+        self.mttr = mttr
+        self.micro_stop_mtbf = micro_stop_mtbf
+        self.micro_stop_range = micro_stop_range
+        self.reject_rate = reject_rate
+        self.infeed = Counter(counter_start)
+        self.outfeed = Counter(counter_start)
+        self.reject = Counter(counter_start)
+        self.state = IDLE
+        self.fault_code = 0
+        self.speed = 0.0
+        self.permissive = True
+        self.upstream = Source("SN")
+        self.downstream = Sink()
+        self.clock = 0.0
+        self.state_seconds = {}
+        self.restarts = 0
+        self.scanner = None
+        self.sensors = []
+        self._stop_state = None
+        self._stop_left = 0.0
+        self._progress = 0.0
+
+    def add_sensor(self, member, gauge, rejects=True):
+        """Measure every part with `gauge`, shown as `member`; out-of-limit parts are rejected if `rejects`."""
+        self.sensors.append((member, gauge, rejects))
+        return gauge
+
+    # ---- commands -------------------------------------------------------------------------
+    def plan_stop(self, seconds):
+        """Planned stop (break, meeting) for `seconds`."""
+        self._start_stop(PLANNED_STOP, seconds, 0)
+
+    def changeover(self, seconds):
+        """Product changeover for `seconds`."""
+        self._start_stop(CHANGEOVER, seconds, 0)
+
+    def fault(self, code, seconds):
+        """Force a fault with `code` for `seconds` (fault injection)."""
+        self._start_stop(FAULTED, seconds, code)
+
+    def restart(self):
+        """PLC restart: counters go to 0, any stop is cleared, the machine comes back idle."""
+        for counter in self.counters():
+            counter.reset()
+        self._stop_state = None
+        self._stop_left = 0.0
+        self._progress = 0.0
+        self.fault_code = 0
+        self.state = IDLE
+        self.speed = 0.0
+        self.restarts += 1
+
+    def write(self, member, value):
+        """A write from the MES into a writable member."""
+        if member not in self.writable:
+            raise KeyError("member %r of %r is not writable" % (member, self.name))
+        self._write(member, value)
+
+    def _write(self, member, value):
+        if member == "Permissive":
+            self.permissive = bool(value)
+
+    # ---- stepping -------------------------------------------------------------------------
+    def step(self, dt):
+        """Advance the machine by `dt` seconds."""
+        if dt <= 0:
+            return
+        self.clock += dt
+        self._advance_sensors(dt)
+        self._step(dt)
+        self.state_seconds[self.state] = self.state_seconds.get(self.state, 0.0) + dt
+
+    def _step(self, dt):
+        if self._stop_state is not None:
+            self._stop_left -= dt
+            self.state = self._stop_state
+            self.speed = 0.0
+            if self._stop_left <= 1e-9:
+                self._stop_state = None  # the fault code stays visible until the next step
+            return
+        self.fault_code = 0
+        if not self.permissive:
+            self.state = IDLE
+            self.speed = 0.0
+            return
+        if self._draw_stop(dt):
+            self._stop_left -= dt  # the step in which the stop began is part of it
+            if self._stop_left <= 1e-9:
+                self._stop_state = None
+            return
+        speed = self.ideal_rate * (1.0 - self.speed_loss)
+        if self.speed_noise:
+            speed = max(0.0, speed * (1.0 + self.rng.gauss(0.0, self.speed_noise)))
+        self._progress += speed * dt / 60.0
+        limit = None
+        made = 0
+        while self._progress >= 1.0:
+            if not self.upstream.has_part():
+                limit = STARVED
+                break
+            if not self.downstream.has_room():
+                limit = BLOCKED
+                break
+            self._progress -= 1.0
+            made += 1
+            self._process(self.upstream.take())
+        if limit is not None:
+            self._progress = min(self._progress, 1.0)
+        # A step that made parts counts as running even if it then waited for the next one.
+        state = limit if limit is not None and made == 0 else RUNNING
+        self.state = state
+        self.speed = round(speed, 2) if state == RUNNING else 0.0
+
+    def _draw_stop(self, dt):
+        if self.mtbf and self.rng.random() < 1.0 - math.exp(-dt / self.mtbf):
+            self._start_stop(FAULTED, self.rng.expovariate(1.0 / self.mttr), pick(self.rng, MAJOR_FAULTS))
+            return True
+        if self.micro_stop_mtbf and self.rng.random() < 1.0 - math.exp(-dt / self.micro_stop_mtbf):
+            low, high = self.micro_stop_range
+            self._start_stop(FAULTED, low + (high - low) * self.rng.random(), pick(self.rng, MICRO_FAULTS))
+            return True
+        return False
+
+    def _start_stop(self, state, seconds, code):
+        self._stop_state = state
+        self._stop_left = float(seconds)
+        self.fault_code = code
+        self.state = state
+        self.speed = 0.0
+
+    def _process(self, part):
+        self.infeed.add()
+        good = self._inspect(part)
+        if good and self.reject_rate and self.rng.random() < self.reject_rate:
+            good = False
+        if good:
+            self.outfeed.add()
+            self.downstream.put(part)
+        else:
+            self.reject.add()
+
+    def _inspect(self, part):
+        """The scanner reads the part, then every sensor measures it; False rejects it."""
+        if self.scanner is not None:
+            self.scanner.scan(self.rng, part)
+        good = True
+        for member, gauge, rejects in self.sensors:
+            ok = gauge.measure(self.rng, part)[1]
+            if rejects and not ok:
+                good = False
+        return good
+
+    def _advance_sensors(self, dt):
+        for member, gauge, rejects in self.sensors:
+            gauge.advance(dt)
+
+    # ---- reading --------------------------------------------------------------------------
+    def counters(self):
+        found = [self.infeed, self.outfeed, self.reject]
+        if self.scanner is not None:
+            found.extend([self.scanner.scan_count, self.scanner.noread_count])
+        return found
+
+    def values(self):
+        """Current value of every member, by member name (what the PLC shows)."""
+        found = {
+            "State": self.state,
+            "FaultCode": self.fault_code,
+            "InfeedCount": self.infeed.value,
+            "OutfeedCount": self.outfeed.value,
+            "RejectCount": self.reject.value,
+            "Speed": self.speed,
+            "Permissive": self.permissive,
+        }
+        if self.scanner is not None:
+            found["LastScan"] = self.scanner.last
+            found["ScanCount"] = self.scanner.scan_count.value
+            found["NoReadCount"] = self.scanner.noread_count.value
+        for member, gauge, rejects in self.sensors:
+            found[member] = gauge.last if gauge.last is not None else 0.0
+        return found
+
+    def totals(self):
+        """Ground truth: true totals that neither wrap nor reset, and seconds per state name."""
+        found = {
+            "infeed": self.infeed.total,
+            "outfeed": self.outfeed.total,
+            "reject": self.reject.total,
+            "seconds": dict((STATE_NAMES[s], t) for s, t in self.state_seconds.items()),
+        }
+        if self.scanner is not None:
+            found["scans"] = self.scanner.scan_count.total
+            found["no_reads"] = self.scanner.noread_count.total
+            found["misreads"] = self.scanner.misreads
+        for member, gauge, rejects in self.sensors:
+            found[member] = {"count": gauge.count, "out_of_spec": gauge.out_of_spec}
+        return found
