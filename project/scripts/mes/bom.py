@@ -17,7 +17,7 @@ __all__ = ["MODES", "BomNotFound", "backflush", "check_line", "lines", "plan_bac
            "variance", "variance_rows"]
 
 MODES = ("actual", "backflush")
-ROLE_PLANNER = "planner"
+ROLE_PLANNER = "engineer"
 
 
 class BomNotFound(mes.errors.NotFound):  # noqa: F821

@@ -8,7 +8,16 @@ from __future__ import absolute_import, division, print_function
 
 import datetime
 
-__all__ = ["in_transaction", "insert_unit", "journal", "now", "one", "rows", "today_iso", "unit"]
+__all__ = ["ItemNotFound", "WrongTracking", "in_transaction", "insert_unit", "item_tracking", "journal", "now", "one",
+           "require_tracking", "rows", "today_iso", "unit"]
+
+
+class ItemNotFound(mes.errors.NotFound):  # noqa: F821
+    code = "item_not_found"
+
+
+class WrongTracking(mes.errors.InvalidInput):  # noqa: F821
+    code = "wrong_tracking"
 
 
 def rows(dataset):
@@ -91,3 +100,20 @@ def journal(tx, unit_id, kind, qty, qty_after, status_after, actor, at, wo_id=No
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [unit_id, kind, qty, qty_after, status_after, wo_id, op_seq, bom_line_id, station,
          related_unit_id, actor, reason, at], tx, database, get_key=True)
+
+
+def item_tracking(item_id, tx=None, database=""):
+    """The tracking (lot, serial or bulk) of `item_id` in the item master; ItemNotFound if absent."""
+    found = query("SELECT tracking FROM item WHERE item_id = ? ORDER BY revision DESC", [item_id], tx, database)
+    if not found:
+        raise ItemNotFound("Item %r is not in the item master." % (item_id,), expected="a defined item", got=item_id)
+    return mes.compat.text(found[0]["tracking"])  # noqa: F821
+
+
+def require_tracking(item_id, allowed, tx=None, database=""):
+    """Raise WrongTracking unless the item's tracking is one of `allowed`; return the tracking."""
+    tracking = item_tracking(item_id, tx, database)
+    if tracking not in allowed:
+        raise WrongTracking("Item %r is tracked by %s; expected %s." % (item_id, tracking, " or ".join(allowed)),
+                            expected=list(allowed), got=tracking)
+    return tracking

@@ -29,7 +29,7 @@ TRANSITIONS = {
     "consumed": (),
 }
 
-ROLE_HANDLE = "material"
+ROLE_HANDLE = "operator"
 ROLE_RELEASE = "quality"
 
 _LOT_COLUMNS = ("unit_id, item_id, lot_no, parent_unit_id, status, qty, uom, expiry_date, location, "
@@ -229,6 +229,7 @@ def receive(item_id, lot_no, qty, uom, actor, expiry_date=None, status="quaranti
         raise InvalidQuantity("Quantity %r must be 0 or more." % (qty,), expected=">= 0", got=qty)
 
     def work(tx):
+        mes.inventory.require_tracking(item_id, ("lot", "bulk"), tx, database)  # noqa: F821
         at = mes.inventory.now()  # noqa: F821
         unit_id = _insert_lot(tx, item_id, lot_no, qty, uom, status, expiry_date, location, None, at, database)
         mes.inventory.journal(tx, unit_id, kind, qty, qty, status, actor, at, wo_id=wo_id, database=database)  # noqa: F821

@@ -23,7 +23,7 @@ links into the single open output, or into the one named by `output`.
 from __future__ import absolute_import, division, print_function
 
 __all__ = ["BackflushedItem", "LotOfAnotherItem", "NoOutputUnit", "ROLE_OPERATOR", "UnknownBarcode",
-           "WrongItem", "WrongStation", "check_item", "close_output", "consume", "consume_qty",
+           "WrongItem", "WrongStation", "assign_gtin", "check_item", "close_output", "consume", "consume_qty",
            "open_output", "output_unit", "pick_line", "report_production", "resolve_scan"]
 
 ROLE_OPERATOR = "operator"
@@ -182,6 +182,24 @@ def open_output(wo_id, item_id, code, actor, kind="lot", uom="EA", status=None, 
                              [wo_id, unit_id, True, at], tx, database)
         mes.audit.record(actor, "material.open_output", wo_id, {"kind": kind, "item_id": item_id, "code": code}, None, tx)  # noqa: F821
         return {"unit_id": unit_id, "kind": kind, "item_id": item_id, "code": code}
+    return mes.inventory.in_transaction(work, database)  # noqa: F821
+
+
+def assign_gtin(actor, gtin, item_id, database=""):
+    """Say that GTIN `gtin` (14 digits, check digit verified) labels item `item_id` (engineer role)."""
+    mes.security.require_role(actor, mes.bom.ROLE_PLANNER)  # noqa: F821
+    gtin = mes.barcode.validate_gtin(mes.compat.text(gtin))  # noqa: F821
+
+    def work(tx):
+        mes.inventory.item_tracking(item_id, tx, database)  # noqa: F821
+        row = mes.inventory.one("SELECT item_id FROM item_gtins WHERE gtin = ?", [gtin], tx, database)  # noqa: F821
+        if row is not None and row["item_id"] != item_id:
+            raise mes.errors.StateConflict("GTIN %r already labels item %r; expected it free for %r." % (  # noqa: F821
+                gtin, row["item_id"], item_id), expected=item_id, got=row["item_id"])
+        if row is None:
+            mes.inventory.update("INSERT INTO item_gtins (gtin, item_id) VALUES (?, ?)", [gtin, item_id], tx, database)  # noqa: F821
+            mes.audit.record(actor, "material.assign_gtin", item_id, {"gtin": gtin}, None, tx)  # noqa: F821
+        return {"gtin": gtin, "item_id": item_id}
     return mes.inventory.in_transaction(work, database)  # noqa: F821
 
 

@@ -73,6 +73,7 @@ def register(item_id, serial_no, actor, status="released", lot_no=None, wo_id=No
     mes.security.require_role(actor, mes.lot.ROLE_HANDLE)  # noqa: F821
 
     def work(tx):
+        mes.inventory.require_tracking(item_id, ("serial",), tx, database)  # noqa: F821
         lot_unit_id = None
         if lot_no is not None:
             lot_unit_id = mes.lot.get(lot_no, item_id, tx, database)["unit_id"]  # noqa: F821

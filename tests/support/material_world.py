@@ -1,0 +1,63 @@
+"""Shared arrangement of the material scenarios: database ready, users with roles, items, GTINs.
+
+Common subset (runs on CPython and Jython). Scenario files reach it with
+`sys.path.insert(0, <tests/support>)`; it only uses the gateway's public surface, plus wiring
+`system.db` to the configured databases when the gateway does not do that itself.
+"""
+from __future__ import absolute_import, division, print_function
+
+import os
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+#: Test passwords are hashed with few PBKDF2 iterations so set-up stays fast on Jython.
+ITERATIONS = 1000
+
+ITEMS = [
+    # item_id, description, uom, tracking, GTIN
+    ("RESIN-A", "PP resin, natural", "KG", "lot", "09501101530003"),
+    ("RESIN-B", "PP resin, black", "KG", "lot", "09501101530010"),
+    ("PCB-100", "Controller board", "EA", "serial", "09501101530027"),
+    ("SCREW-M3", "Screw M3x8", "EA", "bulk", "09501101530034"),
+    ("HOUSING", "Moulded housing", "EA", "lot", "09501101530041"),
+    ("CTRL-UNIT", "Controller unit", "EA", "serial", "09501101530058"),
+]
+
+
+def ensure_database(gw):
+    """Give the gateway a working system.db with every migration applied."""
+    if "runPrepQuery" not in dir(gw.system.db):
+        from harness.core.db import DbService
+        gw.system.db = DbService(gw.databases, gw.default_database, clock=gw.clock)
+    from harness.core import migrations
+    migrations.upgrade(gw.system.db, os.path.join(gw.project_dir, "db", "migrations"))
+
+
+def db_snapshot(gw, tables=("mat_units", "lots", "serials", "lot_transactions", "genealogy_edges", "wo_outputs")):
+    """Every row of the material tables, as sorted lists of text: equal snapshots = nothing changed."""
+    snapshot = {}
+    for table in tables:
+        ds = gw.system.db.runQuery("SELECT * FROM " + table)
+        rows = []
+        for index in range(len(ds)):
+            rows.append("|".join(u"%s" % (value,) for value in ds[index]))
+        snapshot[table] = sorted(rows)
+    return snapshot
+
+
+def setup(gw):
+    """Users ann (operator), quinn (quality), eve (engineer), lee (lead) and the item master."""
+    ensure_database(gw)
+    gw.call("mes.security.bootstrap_admin", "root", "root-pass", ITERATIONS)
+    for user, roles in (("ann", ["operator"]), ("quinn", ["quality"]), ("eve", ["engineer"]), ("lee", ["lead"])):
+        gw.call("mes.security.create_user", "root", user, user + "-pass", roles, None, ITERATIONS)
+    for item_id, description, uom, tracking, gtin in ITEMS:
+        gw.call("mes.item.define", "eve", item_id, "A", description, uom, tracking)
+        gw.call("mes.material.assign_gtin", "eve", gtin, item_id)
+    return gw
+
+
+def released_lot(gw, item_id, lot_no, qty, uom, expiry=None, location=None):
+    """Receive a lot (quarantine) and release it (quality); return the lot dict."""
+    gw.call("mes.lot.receive", item_id, lot_no, qty, uom, "ann", expiry, "quarantine", location)
+    return gw.call("mes.lot.set_status", lot_no, item_id, "released", "quinn", "incoming inspection passed")
