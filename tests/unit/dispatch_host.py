@@ -5,57 +5,16 @@ tag (an in-memory store), enough to test the rules of dispatch, security and aud
 scenario tests use the full harness gateway instead.
 """
 import datetime
-import io
 import os
 import sqlite3
 import types
-import uuid
+
+from harness.core.db import DbService
+from harness.core.migrations import upgrade
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCRIPTS = os.path.join(ROOT, "project", "scripts")
 MIGRATIONS = os.path.join(ROOT, "project", "db", "migrations")
-
-
-class Dataset(object):
-    def __init__(self, names, data):
-        self._names, self._data = names, data
-
-    def getColumnNames(self):
-        return list(self._names)
-
-    def __len__(self):
-        return len(self._data)
-
-    def __getitem__(self, index):
-        return self._data[index]
-
-
-class Db(object):
-    def __init__(self, path):
-        self.path = path
-        self.open = {}
-
-    def beginTransaction(self, database="", isolationLevel=None, timeout=None):
-        tx = str(uuid.uuid4())
-        self.open[tx] = sqlite3.connect(self.path, isolation_level="DEFERRED", timeout=0.5)
-        return tx
-
-    def commitTransaction(self, tx):
-        self.open[tx].commit()
-
-    def rollbackTransaction(self, tx):
-        self.open[tx].rollback()
-
-    def closeTransaction(self, tx):
-        self.open.pop(tx).close()
-
-    def runPrepQuery(self, sql, args, database="", tx=None):
-        cursor = self.open[tx].execute(sql, args)
-        names = [d[0] for d in cursor.description]
-        return Dataset(names, [tuple(r) for r in cursor.fetchall()])
-
-    def runPrepUpdate(self, sql, args, database="", tx=None, getKey=False):
-        return self.open[tx].execute(sql, args).rowcount
 
 
 class Date(object):
@@ -129,17 +88,16 @@ class Host(object):
     """`host.mes` is the library, `host.system` its system, `host.advance(s)` moves the clock."""
 
     def __init__(self, db_path):
-        self.system = types.SimpleNamespace(
-            db=Db(db_path), date=Date(datetime.datetime(2026, 1, 5, 6, 0, 0)), tag=Tag(),
-            util=Util())
-        connection = sqlite3.connect(db_path)
-        for name in sorted(os.listdir(MIGRATIONS)):
-            with io.open(os.path.join(MIGRATIONS, name), encoding="utf-8") as handle:
-                connection.executescript(handle.read())
-        connection.commit()
-        connection.close()
-        self.mes = Package(self, "mes", os.path.join(SCRIPTS, "mes"))
         self.path = db_path
+        date = Date(datetime.datetime(2026, 1, 5, 6, 0, 0))
+        db = DbService({"genba": "sqlite:///" + db_path}, "genba",
+                       clock=lambda: date.toMillis(date.now()))
+        upgrade(db, MIGRATIONS)
+        self.system = types.SimpleNamespace(db=db, date=date, tag=Tag(), util=Util())
+        self.mes = Package(self, "mes", os.path.join(SCRIPTS, "mes"))
+
+    def close(self):
+        self.system.db.close()
 
     def advance(self, seconds):
         self.system.date.current += datetime.timedelta(seconds=seconds)
@@ -156,7 +114,8 @@ class Host(object):
         connection = sqlite3.connect(self.path)
         try:
             names = [r[0] for r in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> "
+                "'schema_migrations' ORDER BY name")]
             return dict((n, sorted(connection.execute("SELECT * FROM %s" % n).fetchall(),
                                    key=repr)) for n in names)
         finally:
@@ -176,6 +135,6 @@ class Package(object):
         module = types.ModuleType(self._dotted + "." + name)
         module.__dict__.update({"system": self._host.system, "mes": self})
         self.__dict__[name] = module
-        with io.open(filename, encoding="utf-8") as handle:
+        with open(filename, encoding="utf-8") as handle:
             exec(compile(handle.read(), filename, "exec"), module.__dict__)
         return module

@@ -10,7 +10,9 @@ from dispatch_host import Host
 
 @pytest.fixture
 def host(tmp_path):
-    return Host(str(tmp_path / "genba.db"))
+    host = Host(str(tmp_path / "genba.db"))
+    yield host
+    host.close()
 
 
 def test_record_returns_consecutive_ids_starting_at_one(host):

@@ -21,7 +21,8 @@ def host(tmp_path):
     host.mes.workcenter.define("eve", "WC-PRESS", "Press")
     host.mes.workcenter.define_station("eve", "ST-PRESS-1", "WC-PRESS")
     host.mes.workcenter.define_station("eve", "ST-PRESS-2", "WC-PRESS")
-    return host
+    yield host
+    host.close()
 
 
 
@@ -35,7 +36,7 @@ def test_the_pure_python_pbkdf2_agrees_with_the_rfc_vector_and_hashlib(tmp_path)
 
 
 def test_no_password_is_stored_in_plain_text(host):
-    stored = host.table("SELECT password_hash FROM mes_user WHERE username = 'ana'")[0][0]
+    stored = host.table("SELECT password_hash FROM users WHERE username = 'ana'")[0][0]
     scheme, iterations, salt, digest = stored.split("$")
     assert (scheme, iterations, len(salt), len(digest)) == ("pbkdf2_sha256", "1000", 32, 64)
     assert "ana-pw" not in repr(host.snapshot())
@@ -43,7 +44,7 @@ def test_no_password_is_stored_in_plain_text(host):
 
 def test_two_users_with_the_same_password_get_different_hashes(host):
     host.mes.security.create_user("root", "ann", "ana-pw", ["operator"], iterations=FAST)
-    hashes = host.table("SELECT password_hash FROM mes_user WHERE username IN ('ana', 'ann')")
+    hashes = host.table("SELECT password_hash FROM users WHERE username IN ('ana', 'ann')")
     assert hashes[0] != hashes[1]
 
 

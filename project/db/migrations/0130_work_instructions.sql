@@ -1,7 +1,7 @@
 -- Versioned work instructions (ordered steps with required inputs) and what operators entered.
 
-CREATE TABLE work_instruction (
-    instruction_id BIGINT NOT NULL PRIMARY KEY,
+CREATE TABLE work_instructions (
+    id {{id}},
     item_id TEXT NOT NULL,
     item_revision TEXT NOT NULL,
     op_seq INTEGER NOT NULL,
@@ -9,29 +9,29 @@ CREATE TABLE work_instruction (
     title TEXT,
     status TEXT NOT NULL,
     created_by TEXT NOT NULL,
-    created_at TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
     approval_signature BIGINT,
     UNIQUE (item_id, item_revision, op_seq, version)
 );
 
-CREATE TABLE instruction_step (
-    instruction_id BIGINT NOT NULL REFERENCES work_instruction (instruction_id),
+CREATE TABLE instruction_steps (
+    instruction_id BIGINT NOT NULL REFERENCES work_instructions (id),
     step_no INTEGER NOT NULL,
     kind TEXT NOT NULL,
     prompt TEXT NOT NULL,
-    required INTEGER NOT NULL,
+    required BOOLEAN NOT NULL,
     spec TEXT NOT NULL,
     PRIMARY KEY (instruction_id, step_no)
 );
 
-CREATE TABLE step_record (
+CREATE TABLE step_records (
     wo_id TEXT NOT NULL,
     op_seq INTEGER NOT NULL,
     step_no INTEGER NOT NULL,
     instruction_id BIGINT NOT NULL,
-    value TEXT NOT NULL,
+    entered_value TEXT NOT NULL,
     recorded_by TEXT NOT NULL,
     station_id TEXT NOT NULL,
-    recorded_at TEXT NOT NULL,
+    recorded_at TIMESTAMP NOT NULL,
     PRIMARY KEY (wo_id, op_seq, step_no)
 );

@@ -4,7 +4,7 @@ Every row stores its sequence number, a UTC timestamp text (`YYYY-MM-DDTHH:MM:SS
 actor, the action, the subject, the details as canonical JSON, the reason, the hash of the previous
 row and its own hash. A row's hash is SHA-256 over the canonical JSON (sorted keys, no spaces,
 ASCII escapes) of all those fields, the previous hash included, so changing, inserting or deleting
-any row breaks the chain from that row on. The `audit_head` row holds the last sequence number and
+any row breaks the chain from that row on. The `audit_chains` row holds the last sequence number and
 hash: every writer updates it first, which serialises writers on PostgreSQL and lets `verify` see a
 truncated tail. Rows are written in the caller's transaction so the record and its effect commit
 or roll back together. Timestamps are text, not TIMESTAMP, so the hash never depends on a driver's
@@ -88,11 +88,11 @@ def record(actor, action, subject, details=None, reason=None, tx=None):
 
     def work(tx):
         tm = mes.transaction  # noqa: F821
-        if tm.update("UPDATE audit_head SET last_seq = last_seq + 1 WHERE chain = ?",
+        if tm.update("UPDATE audit_chains SET last_seq = last_seq + 1 WHERE chain = ?",
                      ["main"], tx) != 1:
             raise mes.errors.ConfigurationError(  # noqa: F821
-                "The audit_head row %r is missing; run the database migrations." % "main")
-        head = tm.one("SELECT last_seq, last_hash FROM audit_head WHERE chain = ?", ["main"], tx)
+                "The audit_chains row %r is missing; run the database migrations." % "main")
+        head = tm.one("SELECT last_seq, last_hash FROM audit_chains WHERE chain = ?", ["main"], tx)
         row = {"seq": int(head["last_seq"]), "recorded_at": tm.now_iso(), "actor": actor,
                "action": action, "subject": subject, "details": details_text, "reason": reason,
                "prev_hash": mes.compat.text(head["last_hash"])}  # noqa: F821
@@ -101,7 +101,7 @@ def record(actor, action, subject, details=None, reason=None, tx=None):
                   "reason, prev_hash, row_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   [row["seq"], row["recorded_at"], actor, action, subject, details_text, reason,
                    row["prev_hash"], digest], tx)
-        tm.update("UPDATE audit_head SET last_hash = ? WHERE chain = ?", [digest, "main"], tx)
+        tm.update("UPDATE audit_chains SET last_hash = ? WHERE chain = ?", [digest, "main"], tx)
         return row["seq"]
 
     return mes.transaction.run(work, tx)  # noqa: F821
@@ -169,7 +169,7 @@ def verify(tx=None, raise_on_error=False):
                 prev, expected_seq = digest, seq + 1
             if len(page) < _PAGE:
                 break
-        head = tm.one("SELECT last_seq, last_hash FROM audit_head WHERE chain = ?", ["main"], tx)
+        head = tm.one("SELECT last_seq, last_hash FROM audit_chains WHERE chain = ?", ["main"], tx)
         if head is None or int(head["last_seq"]) != expected_seq - 1 or \
                 mes.compat.text(head["last_hash"]) != prev:  # noqa: F821
             return _problem(expected_seq if head is None else int(head["last_seq"]),

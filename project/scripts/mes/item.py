@@ -34,9 +34,9 @@ def define(actor, item_id, revision, description, uom, tracking, tx=None):
         tm = mes.transaction  # noqa: F821
         mes.security.require_role(actor, "engineer", tx)  # noqa: F821
         args = [description, uom, tracking, item_id, revision]
-        if tm.update("UPDATE item SET description = ?, uom = ?, tracking = ? "
+        if tm.update("UPDATE items SET description = ?, uom = ?, tracking = ? "
                      "WHERE item_id = ? AND revision = ?", args, tx) == 0:
-            tm.update("INSERT INTO item (description, uom, tracking, item_id, revision) "
+            tm.update("INSERT INTO items (description, uom, tracking, item_id, revision) "
                       "VALUES (?, ?, ?, ?, ?)", args, tx)
         mes.audit.record(actor, "item.define", "item/%s/%s" % (item_id, revision),  # noqa: F821
                          {"description": description, "uom": uom, "tracking": tracking}, None, tx)
@@ -48,7 +48,7 @@ def get(item_id, revision, tx=None):
     """The item revision as a dict; raises UnknownItem."""
     def work(tx):
         found = mes.transaction.one(  # noqa: F821
-            "SELECT item_id, revision, description, uom, tracking FROM item "
+            "SELECT item_id, revision, description, uom, tracking FROM items "
             "WHERE item_id = ? AND revision = ?", [item_id, revision], tx)
         if found is None:
             raise UnknownItem("Unknown item %r revision %r." % (item_id, revision))

@@ -34,9 +34,9 @@ def define_indirect_code(actor, code, description, tx=None):
 
     def work(tx):
         mes.security.require_role(actor, "lead", tx)  # noqa: F821
-        if _tm().update("UPDATE indirect_code SET description = ? WHERE code = ?",
+        if _tm().update("UPDATE indirect_codes SET description = ? WHERE code = ?",
                         [description, code], tx) == 0:
-            _tm().update("INSERT INTO indirect_code (description, code) VALUES (?, ?)",
+            _tm().update("INSERT INTO indirect_codes (description, code) VALUES (?, ?)",
                          [description, code], tx)
         mes.audit.record(actor, "labor.define_indirect_code", "indirect/" + code,  # noqa: F821
                          {"description": description}, None, tx)
@@ -53,13 +53,13 @@ def define_crew(actor, crew_id, members, description=None, tx=None):
         mes.security.require_role(actor, "lead", tx)  # noqa: F821
         for username in members:
             mes.security.require_role(username, "operator", tx)  # noqa: F821
-        if _tm().update("UPDATE crew SET description = ? WHERE crew_id = ?",
+        if _tm().update("UPDATE crews SET description = ? WHERE crew_id = ?",
                         [description, crew_id], tx) == 0:
-            _tm().update("INSERT INTO crew (description, crew_id) VALUES (?, ?)",
+            _tm().update("INSERT INTO crews (description, crew_id) VALUES (?, ?)",
                          [description, crew_id], tx)
-        _tm().update("DELETE FROM crew_member WHERE crew_id = ?", [crew_id], tx)
+        _tm().update("DELETE FROM crew_members WHERE crew_id = ?", [crew_id], tx)
         for username in sorted(set(members)):
-            _tm().update("INSERT INTO crew_member (crew_id, username) VALUES (?, ?)",
+            _tm().update("INSERT INTO crew_members (crew_id, username) VALUES (?, ?)",
                          [crew_id, username], tx)
         mes.audit.record(actor, "labor.define_crew", "crew/" + crew_id,  # noqa: F821
                          {"members": sorted(set(members))}, None, tx)
@@ -70,17 +70,17 @@ def define_crew(actor, crew_id, members, description=None, tx=None):
 def open_entry(username, tx=None):
     """The user's open labor entry as a dict, or None."""
     return _tm().run(lambda tx: _tm().one(
-        "SELECT entry_id, username, station_id, kind, wo_id, op_seq, indirect_code, crew_id, "
-        "clock_on FROM labor_entry WHERE username = ? AND clock_off IS NULL",
+        "SELECT id, username, station_id, kind, wo_id, op_seq, indirect_code, crew_id, "
+        "clock_on FROM labor_entries WHERE username = ? AND clock_off IS NULL",
         [username], tx), tx)
 
 
 def _close(entry, actor, tx):
-    now_ms = _tm().now_millis()
-    duration = now_ms - _tm().millis_from_iso(entry["clock_on"])
-    _tm().update("UPDATE labor_entry SET clock_off = ?, duration_ms = ? WHERE entry_id = ?",
-                 [_tm().iso_from_millis(now_ms), duration, entry["entry_id"]], tx)
-    mes.audit.record(actor, "labor.clock_off", "labor/%d" % int(entry["entry_id"]),  # noqa: F821
+    now = _tm().now()
+    duration = _tm().millis(now) - _tm().millis(entry["clock_on"])
+    _tm().update("UPDATE labor_entries SET clock_off = ?, duration_ms = ? WHERE id = ?",
+                 [now, duration, entry["id"]], tx)
+    mes.audit.record(actor, "labor.clock_off", "labor/%d" % int(entry["id"]),  # noqa: F821
                      {"username": entry["username"], "duration_ms": duration}, None, tx)
 
 
@@ -95,8 +95,8 @@ def close_open(username, actor, tx):
 
 def close_for_operation(wo_id, op_seq, actor, tx):
     """Close every open direct entry on an operation inside `tx`; returns the usernames."""
-    found = _tm().rows("SELECT entry_id, username, clock_on FROM labor_entry WHERE wo_id = ? "
-                       "AND op_seq = ? AND clock_off IS NULL ORDER BY entry_id",
+    found = _tm().rows("SELECT id, username, clock_on FROM labor_entries WHERE wo_id = ? "
+                       "AND op_seq = ? AND clock_off IS NULL ORDER BY id",
                        [wo_id, op_seq], tx)
     for entry in found:
         _close(entry, actor, tx)
@@ -105,11 +105,10 @@ def close_for_operation(wo_id, op_seq, actor, tx):
 
 def _open(username, station_id, kind, wo_id, op_seq, code, crew_id, tx):
     close_open(username, username, tx)
-    entry_id = _tm().next_id("labor_entry", tx)
-    _tm().update("INSERT INTO labor_entry (entry_id, username, station_id, kind, wo_id, op_seq, "
-                 "indirect_code, crew_id, clock_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 [entry_id, username, station_id, kind, wo_id, op_seq, code, crew_id,
-                  _tm().now_iso()], tx)
+    entry_id = _tm().insert(
+        "INSERT INTO labor_entries (username, station_id, kind, wo_id, op_seq, indirect_code, "
+        "crew_id, clock_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [username, station_id, kind, wo_id, op_seq, code, crew_id, _tm().now()], tx)
     mes.audit.record(username, "labor.clock_on", "labor/%d" % entry_id,  # noqa: F821
                      {"station_id": station_id, "kind": kind, "wo_id": wo_id, "op_seq": op_seq,
                       "indirect_code": code, "crew_id": crew_id}, None, tx)
@@ -142,10 +141,10 @@ def clock_on_crew(actor, crew_id, wo_id, op_seq, tx=None):
     operation's work center, else nothing is written."""
     def work(tx):
         mes.security.require_role(actor, "lead", tx)  # noqa: F821
-        if _tm().one("SELECT crew_id FROM crew WHERE crew_id = ?", [crew_id], tx) is None:
+        if _tm().one("SELECT crew_id FROM crews WHERE crew_id = ?", [crew_id], tx) is None:
             raise UnknownCrew("Unknown crew %r." % (crew_id,))
         members = [mes.compat.text(r["username"]) for r in _tm().rows(  # noqa: F821
-            "SELECT username FROM crew_member WHERE crew_id = ? ORDER BY username",
+            "SELECT username FROM crew_members WHERE crew_id = ? ORDER BY username",
             [crew_id], tx)]
         entries = {}
         for username in members:
@@ -164,7 +163,7 @@ def clock_on_indirect(username, station_id, code, tx=None):
     """Clock `username` on to an indirect code at their station; returns the entry id."""
     def work(tx):
         mes.security.require_signed_in(username, station_id, tx)  # noqa: F821
-        if _tm().one("SELECT code FROM indirect_code WHERE code = ?", [code], tx) is None:
+        if _tm().one("SELECT code FROM indirect_codes WHERE code = ?", [code], tx) is None:
             raise UnknownIndirectCode("Unknown indirect labor code %r." % (code,))
         return _open(username, station_id, "indirect", None, None, code, None, tx)
     return _tm().run(work, tx)
@@ -181,7 +180,7 @@ def clock_off(username, actor=None, tx=None):
         if entry is None:
             raise mes.errors.StateConflict("User %r is not clocked on." % (username,))  # noqa: F821
         _close(entry, actor, tx)
-        return int(entry["entry_id"])
+        return int(entry["id"])
     return _tm().run(work, tx)
 
 
@@ -192,7 +191,7 @@ def hours(wo_id=None, tx=None):
     sorted; `hours` is total milliseconds / 3 600 000.
     """
     sql = ("SELECT wo_id, op_seq, username, kind, indirect_code, SUM(duration_ms) AS ms, "
-           "COUNT(*) AS entries FROM labor_entry WHERE clock_off IS NOT NULL")
+           "COUNT(*) AS entries FROM labor_entries WHERE clock_off IS NOT NULL")
     args = []
     if wo_id is not None:
         sql += " AND wo_id = ?"

@@ -119,9 +119,9 @@ def check_password(password, stored):
 # -- users and roles ---------------------------------------------------------------------------
 
 def _user(username, tx):
-    user = _tm().one("SELECT username, full_name, password_hash, active FROM mes_user "
+    user = _tm().one("SELECT username, full_name, password_hash, active FROM users "
                      "WHERE username = ?", [username], tx)
-    if user is None or not int(user["active"]):
+    if user is None or not user["active"]:
         raise UnknownUser("Unknown or inactive user %r." % (username,))
     return user
 
@@ -130,7 +130,7 @@ def roles_of(username, tx=None):
     """The roles `username` acts in (grants plus implied roles), sorted."""
     def work(tx):
         granted = [mes.compat.text(r["role"]) for r in _tm().rows(  # noqa: F821
-            "SELECT role FROM user_role WHERE username = ?", [username], tx)]
+            "SELECT role FROM user_roles WHERE username = ?", [username], tx)]
         acting = set(granted)
         for role in granted:
             acting.update(IMPLIED_ROLES.get(role, ()))
@@ -177,20 +177,20 @@ def _insert_user(username, password, roles, full_name, iterations, tx):
     if not isinstance(username, mes.compat.string_types) or not username.strip():  # noqa: F821
         raise mes.errors.InvalidInput("A username must be non-blank text, got %r." % (username,))  # noqa: F821
     _check_roles(roles)
-    if _tm().one("SELECT username FROM mes_user WHERE username = ?", [username], tx):
+    if _tm().one("SELECT username FROM users WHERE username = ?", [username], tx):
         raise mes.errors.StateConflict("User %r already exists." % (username,))  # noqa: F821
-    _tm().update("INSERT INTO mes_user (username, full_name, password_hash, active, created_at) "
-                 "VALUES (?, ?, ?, 1, ?)", [username, full_name,
-                                            hash_password(password, iterations), _tm().now_iso()],
-                 tx)
+    _tm().update("INSERT INTO users (username, full_name, password_hash, active, created_at) "
+                 "VALUES (?, ?, ?, ?, ?)", [username, full_name,
+                                            hash_password(password, iterations), True,
+                                            _tm().now()], tx)
     for role in sorted(set(roles)):
-        _tm().update("INSERT INTO user_role (username, role) VALUES (?, ?)", [username, role], tx)
+        _tm().update("INSERT INTO user_roles (username, role) VALUES (?, ?)", [username, role], tx)
 
 
 def bootstrap_admin(username, password, iterations=None, tx=None):
     """Create the first admin; refused once any user exists."""
     def work(tx):
-        if int(_tm().scalar("SELECT COUNT(*) AS n FROM mes_user", [], tx)):
+        if int(_tm().scalar("SELECT COUNT(*) AS n FROM users", [], tx)):
             raise mes.errors.StateConflict("Users exist already; an admin must create %r." % (  # noqa: F821
                 username,))
         _insert_user(username, password, ["admin"], None, iterations, tx)
@@ -216,9 +216,9 @@ def grant_role(actor, username, role, reason=None, tx=None):
         require_role(actor, "admin", tx)
         _check_roles([role])
         _user(username, tx)
-        if _tm().one("SELECT role FROM user_role WHERE username = ? AND role = ?",
+        if _tm().one("SELECT role FROM user_roles WHERE username = ? AND role = ?",
                      [username, role], tx) is None:
-            _tm().update("INSERT INTO user_role (username, role) VALUES (?, ?)",
+            _tm().update("INSERT INTO user_roles (username, role) VALUES (?, ?)",
                          [username, role], tx)
         mes.audit.record(actor, "security.grant_role", "user/" + username, {"role": role},  # noqa: F821
                          reason, tx)
@@ -230,7 +230,7 @@ def revoke_role(actor, username, role, reason=None, tx=None):
     def work(tx):
         require_role(actor, "admin", tx)
         _check_roles([role])
-        _tm().update("DELETE FROM user_role WHERE username = ? AND role = ?", [username, role], tx)
+        _tm().update("DELETE FROM user_roles WHERE username = ? AND role = ?", [username, role], tx)
         mes.audit.record(actor, "security.revoke_role", "user/" + username, {"role": role},  # noqa: F821
                          reason, tx)
     return _tm().run(work, tx)
@@ -251,13 +251,13 @@ def authenticate(username, password, tx=None):
 def signed_in_station(username, tx=None):
     """The station `username` is signed in at, or None."""
     return _tm().run(lambda tx: _tm().scalar(
-        "SELECT station_id FROM station_session WHERE username = ?", [username], tx), tx)
+        "SELECT station_id FROM station_sessions WHERE username = ?", [username], tx), tx)
 
 
 def operators_at(station_id, tx=None):
     """The usernames signed in at `station_id`, sorted."""
     return _tm().run(lambda tx: sorted(mes.compat.text(r["username"]) for r in _tm().rows(  # noqa: F821
-        "SELECT username FROM station_session WHERE station_id = ?", [station_id], tx)), tx)
+        "SELECT username FROM station_sessions WHERE station_id = ?", [station_id], tx)), tx)
 
 
 def require_signed_in(username, station_id, tx=None):
@@ -283,8 +283,8 @@ def sign_in(username, password, station_id, tx=None):
         if at is not None:
             raise mes.errors.StateConflict("User %r is already signed in at station %r; sign out "  # noqa: F821
                                            "there first." % (username, at))
-        _tm().update("INSERT INTO station_session (station_id, username, signed_in_at) "
-                     "VALUES (?, ?, ?)", [station_id, username, _tm().now_iso()], tx)
+        _tm().update("INSERT INTO station_sessions (station_id, username, signed_in_at) "
+                     "VALUES (?, ?, ?)", [station_id, username, _tm().now()], tx)
         mes.audit.record(username, "security.sign_in", "station/" + station_id, {}, None, tx)  # noqa: F821
         return station_id
     return _tm().run(work, tx)
@@ -302,7 +302,7 @@ def sign_out(username, actor=None, reason=None, tx=None):
             raise NotSignedIn("User %r is not signed in at any station." % (username,),
                               username=username)
         closed = mes.labor.close_open(username, actor, tx)  # noqa: F821
-        _tm().update("DELETE FROM station_session WHERE username = ?", [username], tx)
+        _tm().update("DELETE FROM station_sessions WHERE username = ?", [username], tx)
         mes.audit.record(actor, "security.sign_out", "station/" + mes.compat.text(at),  # noqa: F821
                          {"username": username, "labor_entries_closed": closed}, reason, tx)
         return at
@@ -327,13 +327,13 @@ def sign(username, password, meaning, tx=None, subject=None, role=None):
         authenticate(username, password, tx)
         if role is not None:
             require_role(username, role, tx)
-        signature_id = _tm().next_id("esignature", tx)
-        signed_at = _tm().now_iso()
+        signature_id = _tm().insert(
+            "INSERT INTO esignatures (username, meaning, subject, signed_at, audit_seq) "
+            "VALUES (?, ?, ?, ?, ?)", [username, meaning, subject, _tm().now(), 0], tx)
         audit_seq = mes.audit.record(username, "security.sign", subject or "signature",  # noqa: F821
                                      {"signature_id": signature_id, "meaning": meaning}, None, tx)
-        _tm().update("INSERT INTO esignature (signature_id, username, meaning, subject, "
-                     "signed_at, audit_seq) VALUES (?, ?, ?, ?, ?, ?)",
-                     [signature_id, username, meaning, subject, signed_at, audit_seq], tx)
+        _tm().update("UPDATE esignatures SET audit_seq = ? WHERE id = ?",
+                     [audit_seq, signature_id], tx)
         return signature_id
     return _tm().run(work, tx)
 
@@ -341,10 +341,12 @@ def sign(username, password, meaning, tx=None, subject=None, role=None):
 def signature(signature_id, tx=None):
     """A stored signature as a dict (signature_id, username, meaning, subject, signed_at)."""
     def work(tx):
-        found = _tm().one("SELECT signature_id, username, meaning, subject, signed_at, audit_seq "
-                          "FROM esignature WHERE signature_id = ?", [signature_id], tx)
+        found = _tm().one("SELECT id, username, meaning, subject, signed_at, audit_seq "
+                          "FROM esignatures WHERE id = ?", [signature_id], tx)
         if found is None:
             raise mes.errors.NotFound("Unknown signature id %r." % (signature_id,))  # noqa: F821
-        found["signature_id"] = int(found["signature_id"])
+        found["signature_id"] = int(found.pop("id"))
+        found["audit_seq"] = int(found["audit_seq"])
+        found["signed_at"] = _tm().iso(found["signed_at"])
         return found
     return _tm().run(work, tx)

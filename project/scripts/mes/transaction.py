@@ -3,16 +3,15 @@
 `run(work, tx)` is the unit of work: when the caller already holds a transaction (`tx` given) the
 work joins it; otherwise a new one is begun, committed when `work(tx)` returns and rolled back on
 any error (Python or Java), so an action is written completely or not at all. Rows come back as
-plain dicts with lower-case column names. Ids come from the `id_sequence` table (one row per name,
-incremented with an UPDATE, which on PostgreSQL also serialises concurrent callers on that row),
-so the same SQL gives the same ids on SQLite and PostgreSQL.
+plain dicts with lower-case column names. Generated ids come from `id {{id}}` columns
+(`insert`); times are bound as gateway dates (TIMESTAMP, naive UTC) and shown as ISO text.
 """
 from __future__ import absolute_import, division, print_function
 
 import datetime
 
-__all__ = ["DATABASE", "iso_from_millis", "millis_from_iso", "next_id", "now_iso", "now_millis",
-           "one", "rows", "run", "scalar", "update"]
+__all__ = ["DATABASE", "insert", "iso", "iso_from_millis", "millis", "now", "now_iso", "one",
+           "rows", "run", "scalar", "update"]
 
 #: The project default database ("" in Ignition); callers never name a site database here.
 DATABASE = ""
@@ -73,17 +72,24 @@ def update(sql, args, tx):
     return system.db.runPrepUpdate(sql, list(args), DATABASE, tx)  # noqa: F821
 
 
-def next_id(name, tx):
-    """The next integer id of the sequence `name` (1, 2, 3, ...), taken inside `tx`."""
-    if update("UPDATE id_sequence SET value = value + 1 WHERE name = ?", [name], tx) == 0:
-        update("INSERT INTO id_sequence (name, value) VALUES (?, 1)", [name], tx)
-        return 1
-    return int(rows("SELECT value FROM id_sequence WHERE name = ?", [name], tx)[0]["value"])
+def insert(sql, args, tx):
+    """Run a `?`-placeholder INSERT into a table with an `id {{id}}` key; returns the new id."""
+    return int(system.db.runPrepUpdate(sql, list(args), DATABASE, tx, True))  # noqa: F821
 
 
-def now_millis():
-    """The gateway clock as integer milliseconds since 1970-01-01 UTC."""
-    return int(system.date.toMillis(system.date.now()))  # noqa: F821
+def now():
+    """The gateway clock (what TIMESTAMP columns are bound with)."""
+    return system.date.now()  # noqa: F821
+
+
+def millis(moment):
+    """A gateway date (or a TIMESTAMP read back) as integer milliseconds since 1970 UTC."""
+    return int(system.date.toMillis(moment))  # noqa: F821
+
+
+def iso(moment):
+    """A gateway date as `YYYY-MM-DDTHH:MM:SS.mmmZ`, or None for None (for JSON results)."""
+    return None if moment is None else iso_from_millis(millis(moment))
 
 
 def iso_from_millis(millis):
@@ -95,14 +101,6 @@ def iso_from_millis(millis):
         millis % 1000)
 
 
-def millis_from_iso(value):
-    """The inverse of `iso_from_millis`."""
-    stamp = datetime.datetime.strptime(str(value)[:19], "%Y-%m-%dT%H:%M:%S")
-    delta = stamp - _EPOCH
-    whole = (delta.days * 86400 + delta.seconds) * 1000
-    return whole + int(str(value)[20:23] or 0)
-
-
 def now_iso():
     """The gateway clock formatted by `iso_from_millis`."""
-    return iso_from_millis(now_millis())
+    return iso_from_millis(millis(now()))

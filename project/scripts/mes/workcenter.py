@@ -33,9 +33,9 @@ def define(actor, work_center_id, description=None, tx=None):
     def work(tx):
         tm = mes.transaction  # noqa: F821
         mes.security.require_role(actor, "engineer", tx)  # noqa: F821
-        if tm.update("UPDATE work_center SET description = ? WHERE work_center_id = ?",
+        if tm.update("UPDATE work_centers SET description = ? WHERE work_center_id = ?",
                      [description, work_center_id], tx) == 0:
-            tm.update("INSERT INTO work_center (description, work_center_id) VALUES (?, ?)",
+            tm.update("INSERT INTO work_centers (description, work_center_id) VALUES (?, ?)",
                       [description, work_center_id], tx)
         mes.audit.record(actor, "workcenter.define", "workcenter/" + work_center_id,  # noqa: F821
                          {"description": description}, None, tx)
@@ -53,9 +53,9 @@ def define_station(actor, station_id, work_center_id, description=None, machine_
         mes.security.require_role(actor, "engineer", tx)  # noqa: F821
         get(work_center_id, tx)
         args = [work_center_id, description, machine_path, station_id]
-        if tm.update("UPDATE station SET work_center_id = ?, description = ?, machine_path = ? "
+        if tm.update("UPDATE stations SET work_center_id = ?, description = ?, machine_path = ? "
                      "WHERE station_id = ?", args, tx) == 0:
-            tm.update("INSERT INTO station (work_center_id, description, machine_path, "
+            tm.update("INSERT INTO stations (work_center_id, description, machine_path, "
                       "station_id) VALUES (?, ?, ?, ?)", args, tx)
         mes.audit.record(actor, "workcenter.define_station", "station/" + station_id,  # noqa: F821
                          {"work_center_id": work_center_id, "machine_path": machine_path},
@@ -68,7 +68,7 @@ def get(work_center_id, tx=None):
     """The work center as a dict; raises UnknownWorkCenter."""
     def work(tx):
         found = mes.transaction.one(  # noqa: F821
-            "SELECT work_center_id, description FROM work_center WHERE work_center_id = ?",
+            "SELECT work_center_id, description FROM work_centers WHERE work_center_id = ?",
             [work_center_id], tx)
         if found is None:
             raise UnknownWorkCenter("Unknown work center %r." % (work_center_id,))
@@ -80,7 +80,7 @@ def station(station_id, tx=None):
     """The station as a dict (station_id, work_center_id, description, machine_path)."""
     def work(tx):
         found = mes.transaction.one(  # noqa: F821
-            "SELECT station_id, work_center_id, description, machine_path FROM station "
+            "SELECT station_id, work_center_id, description, machine_path FROM stations "
             "WHERE station_id = ?", [station_id], tx)
         if found is None:
             raise UnknownStation("Unknown station %r." % (station_id,))
@@ -90,7 +90,7 @@ def station(station_id, tx=None):
 
 def stations(work_center_id=None, tx=None):
     """All stations (of one work center when given), sorted by id."""
-    sql = "SELECT station_id, work_center_id, description, machine_path FROM station"
+    sql = "SELECT station_id, work_center_id, description, machine_path FROM stations"
     args = []
     if work_center_id is not None:
         sql += " WHERE work_center_id = ?"
