@@ -33,7 +33,8 @@ def ensure_database(gw):
     migrations.upgrade(gw.system.db, os.path.join(gw.project_dir, "db", "migrations"))
 
 
-def db_snapshot(gw, tables=("mat_units", "lots", "serials", "lot_transactions", "genealogy_edges", "wo_outputs")):
+def db_snapshot(gw, tables=("mat_units", "lots", "serials", "lot_transactions", "genealogy_edges", "wo_outputs",
+                              "wo_bom_lines", "item_gtins", "audit_trail")):
     """Every row of the material tables, as sorted lists of text: equal snapshots = nothing changed."""
     snapshot = {}
     for table in tables:
@@ -61,3 +62,36 @@ def released_lot(gw, item_id, lot_no, qty, uom, expiry=None, location=None):
     """Receive a lot (quarantine) and release it (quality); return the lot dict."""
     gw.call("mes.lot.receive", item_id, lot_no, qty, uom, "ann", expiry, "quarantine", location)
     return gw.call("mes.lot.set_status", lot_no, item_id, "released", "quinn", "incoming inspection passed")
+
+
+def attempt(gw, dotted, *args, **kwargs):
+    """Call a library function; {"error": code, "expected", "got", "message"} if it refuses."""
+    try:
+        return {"ok": gw.call(dotted, *args, **kwargs)}
+    except Exception as error:  # a MesError from the library: report its code and details
+        details = getattr(error, "details", None)
+        if details is None:
+            raise
+        return {"error": error.code, "expected": details.get("expected"), "got": details.get("got"),
+                "message": error.message}
+
+
+def refused_unchanged(gw, dotted, *args, **kwargs):
+    """attempt(...) plus "unchanged": whether the material tables are exactly as before the call."""
+    before = db_snapshot(gw)
+    outcome = attempt(gw, dotted, *args, **kwargs)
+    outcome["unchanged"] = db_snapshot(gw) == before
+    return outcome
+
+
+def trace_summary(result):
+    """A trace reduced to [code, depth] per unit and [input code, output code, kind] per edge."""
+    codes = dict((node["unit_id"], node["code"]) for node in result["nodes"])
+    return {"nodes": [[node["code"], node["depth"]] for node in result["nodes"]],
+            "edges": [[codes.get(e["input_unit_id"]), codes.get(e["output_unit_id"]), e["kind"]] for e in result["edges"]],
+            "truncated": result["truncated"]}
+
+
+def scenario_path():
+    """Make tests/support importable from a scenario file (they run by path on both hosts)."""
+    return os.path.dirname(os.path.abspath(__file__))

@@ -81,11 +81,11 @@ def check_digit(digits):
 def validate_gtin(gtin):
     """Return `gtin` if it is 14 digits with the right check digit, else raise MalformedBarcode."""
     if len(gtin) != 14 or not set(gtin) <= _DIGITS:
-        raise _fail(MalformedBarcode, "GTIN %r must be 14 digits." % (gtin,),
+        raise _fail(MalformedBarcode, mes.inventory.fmt("GTIN %r must be 14 digits.", gtin),
                     expected="14 digits", got=gtin)
     want = check_digit(gtin[:13])
     if int(gtin[13]) != want:
-        raise _fail(MalformedBarcode, "GTIN %r has check digit %s, expected %d." % (gtin, gtin[13], want),
+        raise _fail(MalformedBarcode, mes.inventory.fmt("GTIN %r has check digit %s, expected %d.", gtin, gtin[13], want),
                     expected=str(want), got=gtin[13])
     return gtin
 
@@ -99,10 +99,10 @@ def _days_in_month(year, month):
 def expiry_date(yymmdd, today):
     """The date of a GS1 YYMMDD field (day 00 = last day of the month), century from `today`."""
     if len(yymmdd) != 6 or not set(yymmdd) <= _DIGITS:
-        raise _fail(MalformedBarcode, "Date %r must be YYMMDD." % (yymmdd,), expected="YYMMDD", got=yymmdd)
+        raise _fail(MalformedBarcode, mes.inventory.fmt("Date %r must be YYMMDD.", yymmdd), expected="YYMMDD", got=yymmdd)
     yy, month, day = int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:6])
     if not 1 <= month <= 12:
-        raise _fail(MalformedBarcode, "Date %r has month %02d, expected 01-12." % (yymmdd, month),
+        raise _fail(MalformedBarcode, mes.inventory.fmt("Date %r has month %02d, expected 01-12.", yymmdd, month),
                     expected="01-12", got=yymmdd[2:4])
     century = today.year - today.year % 100
     diff = yy - today.year % 100
@@ -115,7 +115,7 @@ def expiry_date(yymmdd, today):
     if day == 0:
         day = last
     if day > last:
-        raise _fail(MalformedBarcode, "Date %r has day %02d, expected 00-%02d." % (yymmdd, day, last),
+        raise _fail(MalformedBarcode, mes.inventory.fmt("Date %r has day %02d, expected 00-%02d.", yymmdd, day, last),
                     expected="00-%02d" % last, got=yymmdd[4:6])
     return datetime.date(year, month, day)
 
@@ -140,11 +140,11 @@ def _split_parenthesised(text):
     pos = 0
     while pos < len(text):
         if text[pos] != u"(":
-            raise _fail(MalformedBarcode, "Barcode %r: expected '(' at position %d, got %r." % (text, pos, text[pos]),
+            raise _fail(MalformedBarcode, mes.inventory.fmt("Barcode %r: expected '(' at position %d, got %r.", text, pos, text[pos]),
                         expected="(", got=text[pos])
         close = text.find(u")", pos)
         if close < 0:
-            raise _fail(MalformedBarcode, "Barcode %r: AI at position %d is not closed." % (text, pos),
+            raise _fail(MalformedBarcode, mes.inventory.fmt("Barcode %r: AI at position %d is not closed.", text, pos),
                         expected=")", got=text[pos:])
         ai = text[pos + 1:close]
         nxt = text.find(u"(", close)
@@ -171,8 +171,7 @@ def _split_raw(text):
             continue
         ai = text[pos:pos + 2]
         if ai not in _AIS:
-            raise _fail(UnknownApplicationIdentifier, "Barcode has unknown AI %r at position %d; expected one of %s."
-                        % (ai, pos, ", ".join(sorted(_AIS))), expected=sorted(_AIS), got=ai)
+            raise _fail(UnknownApplicationIdentifier, mes.inventory.fmt("Barcode has unknown AI %r at position %d; expected one of %s.", ai, pos, ", ".join(sorted(_AIS))), expected=sorted(_AIS), got=ai)
         fixed, _, _ = _AIS[ai]
         start = pos + 2
         if fixed is not None:
@@ -187,20 +186,16 @@ def _split_raw(text):
 
 def _check_field(ai, value):
     if ai not in _AIS:
-        raise _fail(UnknownApplicationIdentifier, "Barcode has unknown AI %r; expected one of %s."
-                    % (ai, ", ".join(sorted(_AIS))), expected=sorted(_AIS), got=ai)
+        raise _fail(UnknownApplicationIdentifier, mes.inventory.fmt("Barcode has unknown AI %r; expected one of %s.", ai, ", ".join(sorted(_AIS))), expected=sorted(_AIS), got=ai)
     fixed, longest, numeric = _AIS[ai]
     if fixed is not None and len(value) != fixed:
-        raise _fail(MalformedBarcode, "AI (%s) value %r has %d characters, expected %d."
-                    % (ai, value, len(value), fixed), expected=fixed, got=len(value))
+        raise _fail(MalformedBarcode, mes.inventory.fmt("AI (%s) value %r has %d characters, expected %d.", ai, value, len(value), fixed), expected=fixed, got=len(value))
     if not value or len(value) > longest:
-        raise _fail(MalformedBarcode, "AI (%s) value %r has %d characters, expected 1-%d."
-                    % (ai, value, len(value), longest), expected=longest, got=len(value))
+        raise _fail(MalformedBarcode, mes.inventory.fmt("AI (%s) value %r has %d characters, expected 1-%d.", ai, value, len(value), longest), expected=longest, got=len(value))
     allowed = _DIGITS if numeric else _CSET82
     bad = [ch for ch in value if ch not in allowed]
     if bad:
-        raise _fail(MalformedBarcode, "AI (%s) value %r contains %r, expected %s."
-                    % (ai, value, bad[0], "digits" if numeric else "GS1 character set 82"),
+        raise _fail(MalformedBarcode, mes.inventory.fmt("AI (%s) value %r contains %r, expected %s.", ai, value, bad[0], "digits" if numeric else "GS1 character set 82"),
                     expected="digits" if numeric else "GS1 character set 82", got=bad[0])
 
 
@@ -228,14 +223,14 @@ def parse(raw, today):
         pairs = _split_raw(text)
     else:
         if not text or len(text) > 20 or [ch for ch in text if ch not in _CSET82]:
-            raise _fail(MalformedBarcode, "Barcode %r is neither a GS1 element string nor a lot number "
-                        "(1-20 characters of GS1 character set 82)." % (text,),
+            raise _fail(MalformedBarcode, mes.inventory.fmt("Barcode %r is neither a GS1 element string nor a lot number "
+                        "(1-20 characters of GS1 character set 82).", text),
                         expected="GS1 element string or lot number", got=text)
         result["kind"] = "lot"
         result["lot"] = text
         return result
     if not pairs:
-        raise _fail(MalformedBarcode, "Barcode %r holds no element strings." % (raw,),
+        raise _fail(MalformedBarcode, mes.inventory.fmt("Barcode %r holds no element strings.", raw),
                     expected="at least one AI", got=text)
     for ai, value in pairs:
         _check_field(ai, value)
@@ -255,6 +250,6 @@ def parse(raw, today):
         if ai in ais:
             result["count"] = int(ais[ai])
     if result["lot"] is None and result["serial"] is None:
-        raise _fail(MalformedBarcode, "Barcode %r names no lot (AI 10) or serial (AI 21)." % (text,),
+        raise _fail(MalformedBarcode, mes.inventory.fmt("Barcode %r names no lot (AI 10) or serial (AI 21).", text),
                     expected="AI 10 or AI 21", got=sorted(ais))
     return result

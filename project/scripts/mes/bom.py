@@ -28,13 +28,13 @@ def check_line(line):
     """Raise InvalidInput naming the first bad field of one BOM line dict; return it normalised."""
     for field in ("line_no", "item_id", "qty_per", "uom"):
         if line.get(field) in (None, ""):
-            raise mes.errors.InvalidInput("BOM line field %r is missing." % (field,), expected=field, got=None)  # noqa: F821
+            raise mes.errors.InvalidInput(mes.inventory.fmt("BOM line field %r is missing.", field), expected=field, got=None)  # noqa: F821
     mode = line.get("consumption_mode", "actual")
     if mode not in MODES:
-        raise mes.errors.InvalidInput("Consumption mode %r is unknown; expected 'actual' or 'backflush'." % (mode,),  # noqa: F821
+        raise mes.errors.InvalidInput(mes.inventory.fmt("Consumption mode %r is unknown; expected 'actual' or 'backflush'.", mode),  # noqa: F821
                                       expected=list(MODES), got=mode)
     if not line["qty_per"] > 0:
-        raise mes.errors.InvalidInput("BOM line %r qty_per %r must be greater than 0." % (line["line_no"], line["qty_per"]),  # noqa: F821
+        raise mes.errors.InvalidInput(mes.inventory.fmt("BOM line %r qty_per %r must be greater than 0.", line["line_no"], line["qty_per"]),  # noqa: F821
                                       expected="> 0", got=line["qty_per"])
     return {"line_no": line["line_no"], "item_id": line["item_id"], "qty_per": float(line["qty_per"]),
             "qty_required": None if line.get("qty_required") is None else float(line["qty_required"]),
@@ -47,7 +47,7 @@ def set_lines(wo_id, bom_lines, actor, database=""):
     checked = [check_line(line) for line in bom_lines]
     numbers = [line["line_no"] for line in checked]
     if len(set(numbers)) != len(numbers):
-        raise mes.errors.InvalidInput("BOM line numbers %r repeat." % (numbers,), expected="unique line numbers", got=numbers)  # noqa: F821
+        raise mes.errors.InvalidInput(mes.inventory.fmt("BOM line numbers %r repeat.", numbers), expected="unique line numbers", got=numbers)  # noqa: F821
 
     def work(tx):
         for line in checked:
@@ -70,7 +70,7 @@ def lines(wo_id, op_seq=None, tx=None, database=""):
     if op_seq is not None:
         found = [line for line in found if line["op_seq"] is None or line["op_seq"] == op_seq]
     if not found:
-        raise BomNotFound("Work order %r has no BOM lines%s." % (wo_id, "" if op_seq is None else " for operation %r" % (op_seq,)),
+        raise BomNotFound(mes.inventory.fmt("Work order %r has no BOM lines%s.", wo_id, "" if op_seq is None else " for operation %r" % (op_seq,)),
                           expected="BOM lines", got=wo_id)
     for line in found:
         line["consumed"] = float(line["consumed"] or 0)
@@ -93,7 +93,7 @@ def plan_backflush(need, lots):
             left -= take
     if left > 1e-9:
         held = need - left
-        raise mes.lot.InsufficientQuantity("Backflush needs %r; released unexpired lots hold %r." % (need, held),  # noqa: F821
+        raise mes.lot.InsufficientQuantity(mes.inventory.fmt("Backflush needs %r; released unexpired lots hold %r.", need, held),  # noqa: F821
                                            expected=need, got=held)
     return plan
 
@@ -102,7 +102,7 @@ def backflush(wo_id, op_seq, good_qty, actor, station=None, output=None, databas
     """Deduct every backflush line of the operation for `good_qty` made; all lines or none. Returns the moves."""
     mes.security.require_role(actor, mes.material.ROLE_OPERATOR)  # noqa: F821
     if good_qty is None or good_qty < 0:
-        raise mes.lot.InvalidQuantity("Good quantity %r must be 0 or more." % (good_qty,), expected=">= 0", got=good_qty)  # noqa: F821
+        raise mes.lot.InvalidQuantity(mes.inventory.fmt("Good quantity %r must be 0 or more.", good_qty), expected=">= 0", got=good_qty)  # noqa: F821
 
     def work(tx):
         today = mes.inventory.today_iso()  # noqa: F821

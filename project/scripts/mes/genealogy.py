@@ -66,7 +66,7 @@ class UnitNotFound(mes.errors.NotFound):  # noqa: F821
 def trace_sql(direction, root_unit_id, max_depth, max_nodes):
     """The (sql, args) of a trace: one recursive CTE, constant text, values bound as `?`."""
     if direction not in DIRECTIONS:
-        raise mes.errors.InvalidInput("Trace direction %r is unknown; expected 'backward' or 'forward'." % (direction,),  # noqa: F821
+        raise mes.errors.InvalidInput(mes.inventory.fmt("Trace direction %r is unknown; expected 'backward' or 'forward'.", direction),  # noqa: F821
                                       expected=list(DIRECTIONS), got=direction)
     _check_limit("max_depth", max_depth)
     _check_limit("max_nodes", max_nodes)
@@ -75,7 +75,7 @@ def trace_sql(direction, root_unit_id, max_depth, max_nodes):
 
 def _check_limit(name, value):
     if not isinstance(value, mes.compat.integer_types) or isinstance(value, bool) or value < 1:  # noqa: F821
-        raise mes.errors.InvalidInput("Trace %s %r must be a whole number of at least 1." % (name, value),  # noqa: F821
+        raise mes.errors.InvalidInput(mes.inventory.fmt("Trace %s %r must be a whole number of at least 1.", name, value),  # noqa: F821
                                       expected=">= 1", got=value)
 
 
@@ -185,10 +185,10 @@ def resolve(lot=None, serial=None, item_id=None, unit_id=None, tx=None, database
     else:
         raise mes.errors.InvalidInput("A trace needs a lot, a serial or a unit id; got none.", expected="lot|serial|unit_id", got=None)  # noqa: F821
     if not found:
-        raise UnitNotFound("No lot or serial %r%s is known." % (name, "" if item_id is None else " of item %r" % (item_id,)),
+        raise UnitNotFound(mes.inventory.fmt("No lot or serial %r%s is known.", name, "" if item_id is None else " of item %r" % (item_id,)),
                            expected="a known lot or serial", got=name)
     if len(found) > 1:
-        raise mes.errors.InvalidInput("%r names units of items %s; give the item too." % (  # noqa: F821
+        raise mes.errors.InvalidInput(mes.inventory.fmt("%r names units of items %s; give the item too.",   # noqa: F821
             name, ", ".join(sorted(mes.compat.text(r["item_id"]) for r in found))),  # noqa: F821
             expected="one item", got=sorted(mes.compat.text(r["item_id"]) for r in found))  # noqa: F821
     row = found[0]
@@ -215,10 +215,10 @@ def add_edge(tx, input_unit_id, output_unit_id, kind, at, qty=None, uom=None, wo
              station=None, operator=None, measurement_refs=None, database=""):
     """Record one genealogy edge inside the caller's transaction; return its id."""
     if kind not in EDGE_KINDS:
-        raise mes.errors.InvalidInput("Genealogy edge kind %r is unknown; expected one of %s." % (kind, ", ".join(EDGE_KINDS)),  # noqa: F821
+        raise mes.errors.InvalidInput(mes.inventory.fmt("Genealogy edge kind %r is unknown; expected one of %s.", kind, ", ".join(EDGE_KINDS)),  # noqa: F821
                                       expected=list(EDGE_KINDS), got=kind)
     if input_unit_id == output_unit_id:
-        raise GenealogyCycle("Unit %r cannot be its own input." % (input_unit_id,), expected="two different units",
+        raise GenealogyCycle(mes.inventory.fmt("Unit %r cannot be its own input.", input_unit_id), expected="two different units",
                              got=[input_unit_id, output_unit_id])
     refs = json.dumps(sorted(measurement_refs)) if measurement_refs else None
     return mes.inventory.update(  # noqa: F821
@@ -238,6 +238,6 @@ def check_no_cycle(tx, input_unit_ids, output_unit_id, database=""):
         if found:
             src = mes.inventory.unit(input_unit_id, tx, database)  # noqa: F821
             dst = mes.inventory.unit(output_unit_id, tx, database)  # noqa: F821
-            raise GenealogyCycle("%s %r already flows into %s %r; linking %r into %r would make a cycle." % (
+            raise GenealogyCycle(mes.inventory.fmt("%s %r already flows into %s %r; linking %r into %r would make a cycle.", 
                 dst["kind"], dst["code"], src["kind"], src["code"], src["code"], dst["code"]),
                 expected="an input that does not come from the output", got=src["code"])

@@ -7,6 +7,7 @@ the node id of the genealogy graph.
 from __future__ import absolute_import, division, print_function
 
 import datetime
+import re
 
 __all__ = ["ItemNotFound", "WrongTracking", "in_transaction", "insert_unit", "item_tracking", "journal", "now", "one",
            "require_tracking", "rows", "today_iso", "unit"]
@@ -104,9 +105,9 @@ def journal(tx, unit_id, kind, qty, qty_after, status_after, actor, at, wo_id=No
 
 def item_tracking(item_id, tx=None, database=""):
     """The tracking (lot, serial or bulk) of `item_id` in the item master; ItemNotFound if absent."""
-    found = query("SELECT tracking FROM item WHERE item_id = ? ORDER BY revision DESC", [item_id], tx, database)
+    found = query("SELECT tracking FROM items WHERE item_id = ? ORDER BY revision DESC", [item_id], tx, database)
     if not found:
-        raise ItemNotFound("Item %r is not in the item master." % (item_id,), expected="a defined item", got=item_id)
+        raise ItemNotFound(mes.inventory.fmt("Item %r is not in the item master.", item_id), expected="a defined item", got=item_id)
     return mes.compat.text(found[0]["tracking"])  # noqa: F821
 
 
@@ -114,6 +115,45 @@ def require_tracking(item_id, allowed, tx=None, database=""):
     """Raise WrongTracking unless the item's tracking is one of `allowed`; return the tracking."""
     tracking = item_tracking(item_id, tx, database)
     if tracking not in allowed:
-        raise WrongTracking("Item %r is tracked by %s; expected %s." % (item_id, tracking, " or ".join(allowed)),
+        raise WrongTracking(mes.inventory.fmt("Item %r is tracked by %s; expected %s.", item_id, tracking, " or ".join(allowed)),
                             expected=list(allowed), got=tracking)
     return tracking
+
+
+_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[a-zA-Z%]")
+
+
+def shown(value):
+    """`repr`-like text of a value that reads the same on every host (no u'' or L suffixes)."""
+    if isinstance(value, mes.compat.string_types):  # noqa: F821
+        return u"'" + mes.compat.text(value).replace(u"\\", u"\\\\").replace(u"'", u"\\'") + u"'"  # noqa: F821
+    if isinstance(value, bool) or value is None:
+        return u"%s" % (value,)
+    if isinstance(value, mes.compat.integer_types):  # noqa: F821
+        return u"%d" % (value,)
+    if isinstance(value, (list, tuple)):
+        inner = u", ".join(shown(v) for v in value)
+        return u"[" + inner + u"]" if isinstance(value, list) else u"(" + inner + (u",)" if len(value) == 1 else u")")
+    return mes.compat.text(repr(value))  # noqa: F821
+
+
+class _Shown(object):
+    def __init__(self, value):
+        self.value = value
+
+    def __repr__(self):
+        return shown(self.value)
+
+
+def fmt(template, *args):
+    """`template % args` where every %r shows its value as `shown` does (same text on Jython and CPython)."""
+    values = list(args)
+    index = 0
+    for match in _SPEC.finditer(template):
+        spec = match.group(0)
+        if spec == "%%":
+            continue
+        if spec.endswith("r") and index < len(values):
+            values[index] = _Shown(values[index])
+        index += 1
+    return template % tuple(values)

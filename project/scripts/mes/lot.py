@@ -88,19 +88,19 @@ def usability_error(lot, today):
     status = lot["status"]
     name = lot["lot_no"]
     if status == "hold":
-        return LotOnHold("Lot %r is on hold (%s); expected status 'released'." % (name, lot.get("status_reason") or "no reason given"),
+        return LotOnHold(mes.inventory.fmt("Lot %r is on hold (%s); expected status 'released'.", name, lot.get("status_reason") or "no reason given"),
                          lot=name, expected="released", got=status)
     if status == "quarantine":
-        return LotQuarantined("Lot %r is in quarantine; expected status 'released'." % (name,),
+        return LotQuarantined(mes.inventory.fmt("Lot %r is in quarantine; expected status 'released'.", name),
                               lot=name, expected="released", got=status)
     if status == "consumed" or (status == "released" and not lot["qty"] > 0):
-        return LotConsumed("Lot %r is consumed (quantity %r); expected a released lot with stock." % (name, lot["qty"]),
+        return LotConsumed(mes.inventory.fmt("Lot %r is consumed (quantity %r); expected a released lot with stock.", name, lot["qty"]),
                            lot=name, expected="released", got="consumed")
     if status == "expired" or is_expired(lot.get("expiry_date"), today):
-        return LotExpired("Lot %r expired on %s; expected an expiry on or after %s." % (name, lot.get("expiry_date"), today),
+        return LotExpired(mes.inventory.fmt("Lot %r expired on %s; expected an expiry on or after %s.", name, lot.get("expiry_date"), today),
                           lot=name, expected=">= " + today, got=lot.get("expiry_date"))
     if status != "released":
-        return mes.errors.StateConflict("Lot %r has status %r; expected 'released'." % (name, status),  # noqa: F821
+        return mes.errors.StateConflict(mes.inventory.fmt("Lot %r has status %r; expected 'released'.", name, status),  # noqa: F821
                                         lot=name, expected="released", got=status)
     return None
 
@@ -116,20 +116,20 @@ def check_usable(lot, today):
 def check_quantity(lot, qty):
     """Raise InvalidQuantity for qty <= 0, InsufficientQuantity when the lot holds less."""
     if qty is None or not qty > 0:
-        raise InvalidQuantity("Quantity %r must be greater than 0." % (qty,), expected="> 0", got=qty)
+        raise InvalidQuantity(mes.inventory.fmt("Quantity %r must be greater than 0.", qty), expected="> 0", got=qty)
     if qty > lot["qty"] + 1e-9:
-        raise InsufficientQuantity("Lot %r holds %r %s; %r %s requested." % (lot["lot_no"], lot["qty"], lot["uom"], qty, lot["uom"]),
+        raise InsufficientQuantity(mes.inventory.fmt("Lot %r holds %r %s; %r %s requested.", lot["lot_no"], lot["qty"], lot["uom"], qty, lot["uom"]),
                                    lot=lot["lot_no"], expected=qty, got=lot["qty"])
 
 
 def check_transition(lot, new_status):
     """Raise StatusChangeRefused unless a person may move `lot` to `new_status`."""
     if new_status not in STATUSES:
-        raise mes.errors.InvalidInput("Lot status %r is unknown; expected one of %s." % (new_status, ", ".join(STATUSES)),  # noqa: F821
+        raise mes.errors.InvalidInput(mes.inventory.fmt("Lot status %r is unknown; expected one of %s.", new_status, ", ".join(STATUSES)),  # noqa: F821
                                       expected=list(STATUSES), got=new_status)
     allowed = TRANSITIONS.get(lot["status"], ())
     if new_status not in allowed:
-        raise StatusChangeRefused("Lot %r cannot go from %r to %r; allowed: %s." % (
+        raise StatusChangeRefused(mes.inventory.fmt("Lot %r cannot go from %r to %r; allowed: %s.", 
             lot["lot_no"], lot["status"], new_status, ", ".join(allowed) or "none"),
             lot=lot["lot_no"], expected=list(allowed), got=new_status)
 
@@ -138,13 +138,13 @@ def plan_split(lot, qty, new_lot_no):
     """Check a split of `qty` from `lot` into sublot `new_lot_no`; return the parent's new quantity."""
     check_quantity(lot, qty)
     if lot["status"] == "consumed":
-        raise LotConsumed("Lot %r is consumed; expected a lot with stock to split." % (lot["lot_no"],),
+        raise LotConsumed(mes.inventory.fmt("Lot %r is consumed; expected a lot with stock to split.", lot["lot_no"]),
                           lot=lot["lot_no"], expected="released", got="consumed")
     if not qty < lot["qty"]:
-        raise InvalidQuantity("Split of %r from lot %r leaves nothing; expected less than %r." % (qty, lot["lot_no"], lot["qty"]),
-                              expected="< %r" % (lot["qty"],), got=qty)
+        raise InvalidQuantity(mes.inventory.fmt("Split of %r from lot %r leaves nothing; expected less than %r.", qty, lot["lot_no"], lot["qty"]),
+                              expected=mes.inventory.fmt("< %r", lot["qty"]), got=qty)
     if not new_lot_no or new_lot_no == lot["lot_no"]:
-        raise mes.errors.InvalidInput("Sublot number %r must be new and differ from %r." % (new_lot_no, lot["lot_no"]),  # noqa: F821
+        raise mes.errors.InvalidInput(mes.inventory.fmt("Sublot number %r must be new and differ from %r.", new_lot_no, lot["lot_no"]),  # noqa: F821
                                       expected="a new lot number", got=new_lot_no)
     return lot["qty"] - qty
 
@@ -157,23 +157,23 @@ def plan_merge(sources, target, today):
     total = target["qty"]
     for src in sources:
         if src["unit_id"] == target["unit_id"]:
-            raise MergeRejected("Lot %r cannot be merged into itself." % (src["lot_no"],),
+            raise MergeRejected(mes.inventory.fmt("Lot %r cannot be merged into itself.", src["lot_no"]),
                                 expected="a different lot", got=src["lot_no"])
         if src["unit_id"] in seen:
-            raise MergeRejected("Lot %r is listed twice in one merge." % (src["lot_no"],),
+            raise MergeRejected(mes.inventory.fmt("Lot %r is listed twice in one merge.", src["lot_no"]),
                                 expected="each lot once", got=src["lot_no"])
         seen.add(src["unit_id"])
         if src["item_id"] != target["item_id"]:
-            raise MergeRejected("Lot %r is item %r; expected item %r of target lot %r." % (
+            raise MergeRejected(mes.inventory.fmt("Lot %r is item %r; expected item %r of target lot %r.", 
                 src["lot_no"], src["item_id"], target["item_id"], target["lot_no"]),
                 expected=target["item_id"], got=src["item_id"])
         if src["uom"] != target["uom"]:
-            raise MergeRejected("Lot %r is in %r; expected %r." % (src["lot_no"], src["uom"], target["uom"]),
+            raise MergeRejected(mes.inventory.fmt("Lot %r is in %r; expected %r.", src["lot_no"], src["uom"], target["uom"]),
                                 expected=target["uom"], got=src["uom"])
         check_usable(src, today)
         total += src["qty"]
     if target["status"] not in ("released", "quarantine", "hold"):
-        raise MergeRejected("Target lot %r has status %r; expected released, quarantine or hold." % (
+        raise MergeRejected(mes.inventory.fmt("Target lot %r has status %r; expected released, quarantine or hold.", 
             target["lot_no"], target["status"]), expected="released", got=target["status"])
     return total
 
@@ -193,10 +193,10 @@ def get(lot_no, item_id=None, tx=None, database=""):
         found = mes.inventory.query("SELECT " + _LOT_COLUMNS + " FROM lots WHERE lot_no = ? ORDER BY unit_id",  # noqa: F821
                                     [lot_no], tx, database)
     if not found:
-        raise LotNotFound("Lot %r%s does not exist." % (lot_no, "" if item_id is None else " of item %r" % (item_id,)),
+        raise LotNotFound(mes.inventory.fmt("Lot %r%s does not exist.", lot_no, "" if item_id is None else " of item %r" % (item_id,)),
                           expected="a known lot", got=lot_no)
     if len(found) > 1:
-        raise mes.errors.InvalidInput("Lot number %r exists for items %s; scan a GS1 label that names the item." % (  # noqa: F821
+        raise mes.errors.InvalidInput(mes.inventory.fmt("Lot number %r exists for items %s; scan a GS1 label that names the item.",   # noqa: F821
             lot_no, ", ".join(sorted(r["item_id"] for r in found))), expected="one item", got=sorted(r["item_id"] for r in found))
     return found[0]
 
@@ -209,7 +209,7 @@ def find(lot_no, tx=None, database=""):
 
 def _insert_lot(tx, item_id, lot_no, qty, uom, status, expiry_date, location, parent_unit_id, at, database):
     if mes.inventory.one("SELECT unit_id FROM lots WHERE item_id = ? AND lot_no = ?", [item_id, lot_no], tx, database):  # noqa: F821
-        raise LotExists("Lot %r of item %r already exists." % (lot_no, item_id), expected="a new lot number", got=lot_no)
+        raise LotExists(mes.inventory.fmt("Lot %r of item %r already exists.", lot_no, item_id), expected="a new lot number", got=lot_no)
     unit_id = mes.inventory.insert_unit("lot", item_id, lot_no, tx, database)  # noqa: F821
     mes.inventory.update(  # noqa: F821
         "INSERT INTO lots (unit_id, item_id, lot_no, parent_unit_id, status, qty, uom, expiry_date, location, "
@@ -220,13 +220,16 @@ def _insert_lot(tx, item_id, lot_no, qty, uom, status, expiry_date, location, pa
 
 def receive(item_id, lot_no, qty, uom, actor, expiry_date=None, status="quarantine", location=None,
             kind="receipt", wo_id=None, database=""):
-    """Book a new lot in (`kind` receipt, or production for a WO output); return the lot dict."""
-    mes.security.require_role(actor, ROLE_HANDLE)  # noqa: F821
+    """Book a new lot in (`kind` receipt, or production for a WO output); return the lot dict.
+
+    A lot received straight as `released` needs the quality role, like any release.
+    """
+    mes.security.require_role(actor, ROLE_RELEASE if status == "released" else ROLE_HANDLE)  # noqa: F821
     if status not in ("released", "quarantine", "hold"):
-        raise mes.errors.InvalidInput("A new lot's status %r must be released, quarantine or hold." % (status,),  # noqa: F821
+        raise mes.errors.InvalidInput(mes.inventory.fmt("A new lot's status %r must be released, quarantine or hold.", status),  # noqa: F821
                                       expected=["released", "quarantine", "hold"], got=status)
     if qty is None or qty < 0:
-        raise InvalidQuantity("Quantity %r must be 0 or more." % (qty,), expected=">= 0", got=qty)
+        raise InvalidQuantity(mes.inventory.fmt("Quantity %r must be 0 or more.", qty), expected=">= 0", got=qty)
 
     def work(tx):
         mes.inventory.require_tracking(item_id, ("lot", "bulk"), tx, database)  # noqa: F821
@@ -269,7 +272,7 @@ def split(lot_no, item_id, qty, new_lot_no, actor, location=None, database=""):
         changed = mes.inventory.update("UPDATE lots SET qty = ?, updated_at = ? WHERE unit_id = ? AND qty = ?",  # noqa: F821
                                        [remaining, at, lot["unit_id"], lot["qty"]], tx, database)
         if changed != 1:
-            raise mes.errors.StateConflict("Lot %r changed while splitting; try again." % (lot_no,),  # noqa: F821
+            raise mes.errors.StateConflict(mes.inventory.fmt("Lot %r changed while splitting; try again.", lot_no),  # noqa: F821
                                            expected=lot["qty"], got="changed")
         mes.inventory.journal(tx, lot["unit_id"], "split", -qty, remaining, lot["status"], actor, at,  # noqa: F821
                               related_unit_id=child, database=database)
@@ -298,7 +301,7 @@ def merge(source_lot_nos, target_lot_no, item_id, actor, database=""):
                 "UPDATE lots SET qty = 0, status = 'consumed', updated_at = ? WHERE unit_id = ? AND qty = ?",
                 [at, src["unit_id"], src["qty"]], tx, database)
             if changed != 1:
-                raise mes.errors.StateConflict("Lot %r changed while merging; try again." % (src["lot_no"],),  # noqa: F821
+                raise mes.errors.StateConflict(mes.inventory.fmt("Lot %r changed while merging; try again.", src["lot_no"]),  # noqa: F821
                                                expected=src["qty"], got="changed")
             mes.inventory.journal(tx, src["unit_id"], "merge", -src["qty"], 0.0, "consumed", actor, at,  # noqa: F821
                                   related_unit_id=target["unit_id"], database=database)

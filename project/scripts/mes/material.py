@@ -60,7 +60,7 @@ def check_item(lines, item_id, what, wo_id):
     """Raise WrongItem unless `item_id` is on one of the BOM `lines`."""
     needed = sorted(set(mes.compat.text(line["item_id"]) for line in lines))  # noqa: F821
     if item_id not in needed:
-        raise WrongItem("%s is item %r; work order %r needs %s here." % (what, item_id, wo_id, ", ".join(repr(i) for i in needed)),
+        raise WrongItem(mes.inventory.fmt("%s is item %r; work order %r needs %s here.", what, item_id, wo_id, ", ".join(mes.inventory.shown(i) for i in needed)),
                         expected=needed, got=item_id)
 
 
@@ -70,11 +70,11 @@ def pick_line(lines, item_id, station):
     here = [line for line in candidates if not line["station"] or line["station"] == station]
     if not here:
         stations = sorted(set(line["station"] for line in candidates))
-        raise WrongStation("Item %r is used at station %s, not at %r." % (item_id, ", ".join(repr(s) for s in stations), station),
+        raise WrongStation(mes.inventory.fmt("Item %r is used at station %s, not at %r.", item_id, ", ".join(mes.inventory.shown(s) for s in stations), station),
                            expected=stations, got=station)
     actual = [line for line in here if line["consumption_mode"] == "actual"]
     if not actual:
-        raise BackflushedItem("Item %r is backflushed at completion; expected a scan of an item consumed by scan." % (item_id,),
+        raise BackflushedItem(mes.inventory.fmt("Item %r is backflushed at completion; expected a scan of an item consumed by scan.", item_id),
                               expected="actual", got="backflush")
     unfinished = [line for line in actual if line.get("remaining") is None or line["remaining"] > _EPSILON]
     return sorted(unfinished or actual, key=lambda line: line["line_no"])[0]
@@ -89,7 +89,7 @@ def consume_qty(line, on_hand, requested, label_count):
     remaining = line.get("remaining")
     if remaining is not None and remaining > _EPSILON:
         return min(remaining, on_hand)
-    raise mes.lot.InvalidQuantity("BOM line %r of item %r has no open requirement; expected a quantity with the scan." % (  # noqa: F821
+    raise mes.lot.InvalidQuantity(mes.inventory.fmt("BOM line %r of item %r has no open requirement; expected a quantity with the scan.",   # noqa: F821
         line["line_no"], line["item_id"]), expected="a quantity", got=None)
 
 
@@ -100,7 +100,7 @@ def _claimed_item(scan, tx, database):
         return None
     row = mes.inventory.one("SELECT item_id FROM item_gtins WHERE gtin = ?", [scan["gtin"]], tx, database)  # noqa: F821
     if row is None:
-        raise UnknownBarcode("GTIN %r is not assigned to any item." % (scan["gtin"],), expected="a known GTIN", got=scan["gtin"])
+        raise UnknownBarcode(mes.inventory.fmt("GTIN %r is not assigned to any item.", scan["gtin"]), expected="a known GTIN", got=scan["gtin"])
     return mes.compat.text(row["item_id"])  # noqa: F821
 
 
@@ -108,7 +108,7 @@ def resolve_scan(scan, lines, wo_id, tx=None, database=""):
     """("lot", lot dict) or ("serial", serial dict) for a parsed scan, checked against the BOM items."""
     claimed = _claimed_item(scan, tx, database)
     if claimed is not None:
-        check_item(lines, claimed, "GTIN %r" % (scan["gtin"],), wo_id)
+        check_item(lines, claimed, mes.inventory.fmt("GTIN %r", scan["gtin"]), wo_id)
     if scan["serial"] is not None:
         found = mes.inventory.query("SELECT unit_id, item_id, serial_no, lot_unit_id, status, wo_id FROM serials "  # noqa: F821
                                     "WHERE serial_no = ? ORDER BY unit_id", [scan["serial"]], tx, database)
@@ -126,19 +126,19 @@ def _choose(found, claimed, lines, noun, code):
         mine = [row for row in found if row["item_id"] == claimed]
         if not mine and found:
             others = sorted(set(mes.compat.text(row["item_id"]) for row in found))  # noqa: F821
-            raise LotOfAnotherItem("%s %r belongs to item %s, but the label says item %r." % (
-                noun, code, ", ".join(repr(o) for o in others), claimed), expected=claimed, got=others[0])
+            raise LotOfAnotherItem(mes.inventory.fmt("%s %r belongs to item %s, but the label says item %r.", 
+                noun, code, ", ".join(mes.inventory.shown(o) for o in others), claimed), expected=claimed, got=others[0])
         found = mine
     if not found:
-        raise UnknownBarcode("%s %r is not known%s." % (noun, code, "" if claimed is None else " for item %r" % (claimed,)),
+        raise UnknownBarcode(mes.inventory.fmt("%s %r is not known%s.", noun, code, "" if claimed is None else " for item %r" % (claimed,)),
                              expected="a known %s" % noun.lower(), got=code)
     if len(found) > 1:
         needed = set(line["item_id"] for line in lines)
         wanted = [row for row in found if row["item_id"] in needed]
         if len(wanted) == 1:
             return wanted[0]
-        raise mes.errors.InvalidInput("%s %r exists for items %s; scan a GS1 label that names the item." % (  # noqa: F821
-            noun, code, ", ".join(sorted(repr(mes.compat.text(r["item_id"])) for r in found))),  # noqa: F821
+        raise mes.errors.InvalidInput(mes.inventory.fmt("%s %r exists for items %s; scan a GS1 label that names the item.",   # noqa: F821
+            noun, code, ", ".join(sorted(mes.inventory.shown(r["item_id"]) for r in found))),  # noqa: F821
             expected="one item", got=sorted(mes.compat.text(r["item_id"]) for r in found))  # noqa: F821
     return found[0]
 
@@ -153,18 +153,18 @@ def output_unit(wo_id, output=None, tx=None, database=""):
     if len(found) == 1:
         return found[0]
     if not found:
-        raise NoOutputUnit("Work order %r has no open output %s; open its output lot or serial first." % (
-            wo_id, "" if output is None else repr(output)), expected="an open output", got=output)
+        raise NoOutputUnit(mes.inventory.fmt("Work order %r has no open output %s; open its output lot or serial first.", 
+            wo_id, "" if output is None else mes.inventory.shown(output)), expected="an open output", got=output)
     codes = [mes.compat.text(row["code"]) for row in found]  # noqa: F821
-    raise mes.errors.InvalidInput("Work order %r has open outputs %s; name the one being built." % (  # noqa: F821
-        wo_id, ", ".join(repr(c) for c in codes)), expected=codes, got=output)
+    raise mes.errors.InvalidInput(mes.inventory.fmt("Work order %r has open outputs %s; name the one being built.",   # noqa: F821
+        wo_id, ", ".join(mes.inventory.shown(c) for c in codes)), expected=codes, got=output)
 
 
 def open_output(wo_id, item_id, code, actor, kind="lot", uom="EA", status=None, expiry_date=None, database=""):
     """Create the lot (quantity 0, quarantine) or serial (released) the work order produces, and open it."""
     mes.security.require_role(actor, ROLE_OPERATOR)  # noqa: F821
     if kind not in ("lot", "serial"):
-        raise mes.errors.InvalidInput("Output kind %r is unknown; expected 'lot' or 'serial'." % (kind,),  # noqa: F821
+        raise mes.errors.InvalidInput(mes.inventory.fmt("Output kind %r is unknown; expected 'lot' or 'serial'.", kind),  # noqa: F821
                                       expected=["lot", "serial"], got=kind)
 
     def work(tx):
@@ -194,7 +194,7 @@ def assign_gtin(actor, gtin, item_id, database=""):
         mes.inventory.item_tracking(item_id, tx, database)  # noqa: F821
         row = mes.inventory.one("SELECT item_id FROM item_gtins WHERE gtin = ?", [gtin], tx, database)  # noqa: F821
         if row is not None and row["item_id"] != item_id:
-            raise mes.errors.StateConflict("GTIN %r already labels item %r; expected it free for %r." % (  # noqa: F821
+            raise mes.errors.StateConflict(mes.inventory.fmt("GTIN %r already labels item %r; expected it free for %r.",   # noqa: F821
                 gtin, row["item_id"], item_id), expected=item_id, got=row["item_id"])
         if row is None:
             mes.inventory.update("INSERT INTO item_gtins (gtin, item_id) VALUES (?, ?)", [gtin, item_id], tx, database)  # noqa: F821
@@ -219,12 +219,12 @@ def report_production(wo_id, qty, actor, output=None, database=""):
     """Add `qty` made to the work order's output lot; return the lot dict."""
     mes.security.require_role(actor, ROLE_OPERATOR)  # noqa: F821
     if qty is None or not qty > 0:
-        raise mes.lot.InvalidQuantity("Produced quantity %r must be greater than 0." % (qty,), expected="> 0", got=qty)  # noqa: F821
+        raise mes.lot.InvalidQuantity(mes.inventory.fmt("Produced quantity %r must be greater than 0.", qty), expected="> 0", got=qty)  # noqa: F821
 
     def work(tx):
         unit = output_unit(wo_id, output, tx, database)
         if unit["kind"] != "lot":
-            raise mes.errors.InvalidInput("Output %r is a serial; expected an output lot." % (unit["code"],),  # noqa: F821
+            raise mes.errors.InvalidInput(mes.inventory.fmt("Output %r is a serial; expected an output lot.", unit["code"]),  # noqa: F821
                                           expected="lot", got="serial")
         lot = mes.lot.get(unit["code"], unit["item_id"], tx, database)  # noqa: F821
         at = mes.inventory.now()  # noqa: F821
@@ -250,7 +250,7 @@ def consume(wo_id, barcode, station, actor, qty=None, op_seq=None, output=None, 
     def work(tx):
         lines = mes.bom.lines(wo_id, op_seq, tx, database)  # noqa: F821
         kind, unit = resolve_scan(scan, lines, wo_id, tx, database)
-        what = ("Lot %r" if kind == "lot" else "Serial %r") % (unit["lot_no"] if kind == "lot" else unit["serial_no"],)
+        what = mes.inventory.fmt("Lot %r" if kind == "lot" else "Serial %r", unit["lot_no"] if kind == "lot" else unit["serial_no"])  # noqa: F821
         check_item(lines, unit["item_id"], what, wo_id)
         line = pick_line(lines, unit["item_id"], station)
         target = output_unit(wo_id, output, tx, database)
@@ -273,7 +273,7 @@ def consume(wo_id, barcode, station, actor, qty=None, op_seq=None, output=None, 
             if error is not None:
                 raise error
             if qty is not None and qty != 1:
-                raise mes.lot.InvalidQuantity("Serial %r is consumed whole; expected quantity 1, got %r." % (  # noqa: F821
+                raise mes.lot.InvalidQuantity(mes.inventory.fmt("Serial %r is consumed whole; expected quantity 1, got %r.",   # noqa: F821
                     unit["serial_no"], qty), expected=1, got=qty)
             amount, left, status = 1.0, 0.0, "consumed"
             changed = mes.inventory.update(  # noqa: F821

@@ -27,7 +27,7 @@ class SerialNotUsable(mes.errors.StateConflict):  # noqa: F821
 def usability_error(serial):
     """The error that forbids consuming `serial` (a dict), or None."""
     if serial["status"] != "released":
-        return SerialNotUsable("Serial %r of item %r has status %r; expected 'released'." % (
+        return SerialNotUsable(mes.inventory.fmt("Serial %r of item %r has status %r; expected 'released'.", 
             serial["serial_no"], serial["item_id"], serial["status"]),
             serial=serial["serial_no"], expected="released", got=serial["status"])
     return None
@@ -42,10 +42,10 @@ def get(serial_no, item_id=None, tx=None, database=""):
         found = mes.inventory.query("SELECT " + _COLUMNS + " FROM serials WHERE serial_no = ? ORDER BY unit_id",  # noqa: F821
                                     [serial_no], tx, database)
     if not found:
-        raise SerialNotFound("Serial %r%s does not exist." % (serial_no, "" if item_id is None else " of item %r" % (item_id,)),
+        raise SerialNotFound(mes.inventory.fmt("Serial %r%s does not exist.", serial_no, "" if item_id is None else " of item %r" % (item_id,)),
                              expected="a known serial", got=serial_no)
     if len(found) > 1:
-        raise mes.errors.InvalidInput("Serial %r exists for items %s; scan a GS1 label that names the item." % (  # noqa: F821
+        raise mes.errors.InvalidInput(mes.inventory.fmt("Serial %r exists for items %s; scan a GS1 label that names the item.",   # noqa: F821
             serial_no, ", ".join(sorted(r["item_id"] for r in found))), expected="one item",
             got=sorted(r["item_id"] for r in found))
     return found[0]
@@ -54,13 +54,13 @@ def get(serial_no, item_id=None, tx=None, database=""):
 def insert(tx, item_id, serial_no, status, at, lot_unit_id=None, wo_id=None, database=""):
     """Create a serial inside the caller's transaction; DuplicateSerial if the item already has it."""
     if status not in STATUSES:
-        raise mes.errors.InvalidInput("Serial status %r is unknown; expected one of %s." % (status, ", ".join(STATUSES)),  # noqa: F821
+        raise mes.errors.InvalidInput(mes.inventory.fmt("Serial status %r is unknown; expected one of %s.", status, ", ".join(STATUSES)),  # noqa: F821
                                       expected=list(STATUSES), got=status)
     if not serial_no:
-        raise mes.errors.InvalidInput("Serial number %r is empty." % (serial_no,), expected="a serial number", got=serial_no)  # noqa: F821
+        raise mes.errors.InvalidInput(mes.inventory.fmt("Serial number %r is empty.", serial_no), expected="a serial number", got=serial_no)  # noqa: F821
     if mes.inventory.one("SELECT unit_id FROM serials WHERE item_id = ? AND serial_no = ?", [item_id, serial_no], tx, database):  # noqa: F821
-        raise DuplicateSerial("Serial %r of item %r already exists." % (serial_no, item_id),
-                              expected="a serial new for item %r" % (item_id,), got=serial_no)
+        raise DuplicateSerial(mes.inventory.fmt("Serial %r of item %r already exists.", serial_no, item_id),
+                              expected=mes.inventory.fmt("a serial new for item %r", item_id), got=serial_no)
     unit_id = mes.inventory.insert_unit("serial", item_id, serial_no, tx, database)  # noqa: F821
     mes.inventory.update(  # noqa: F821
         "INSERT INTO serials (unit_id, item_id, serial_no, lot_unit_id, status, wo_id, created_at, updated_at) "
