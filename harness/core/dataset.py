@@ -21,14 +21,7 @@ import re
 __all__ = ["BasicDataset", "DatasetError", "DatasetFunctions", "PyDataSet", "PyRow",
            "dataset_from_json", "dataset_to_json", "infer_type", "make_dataset_functions"]
 
-try:  # pragma: no cover - Python 2 / Jython
-    text_type = unicode  # noqa: F821
-    string_types = (str, unicode)  # noqa: F821
-    integer_types = (int, long)  # noqa: F821
-except NameError:
-    text_type = str
-    string_types = (str,)
-    integer_types = (int,)
+from harness.core.compat import integer_types, string_types, text_type
 
 INTEGER = "java.lang.Integer"
 LONG = "java.lang.Long"

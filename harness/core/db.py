@@ -7,7 +7,8 @@ CPython uses SQLAlchemy engines (`harness.db_sqlalchemy`, loaded on first use), 
 zxJDBC (`harness.core.db_zxjdbc`). Tests may register an in-memory or switchable connector.
 
 Values come back the same on every host and engine (see project/db/README.md): NULL -> None,
-booleans -> bool, integers -> int/long, DECIMAL/NUMERIC/float -> float, TIMESTAMP -> naive UTC
+booleans -> bool, integers -> int/long, DOUBLE/DECIMAL/NUMERIC -> float (except an integral NUMERIC
+without scale, which is what PostgreSQL returns for SUM of integers: int, as SQLite), TIMESTAMP -> naive UTC
 `datetime.datetime`, text -> unicode (Jython) / str (CPython).
 
 Every driver error is raised as `DatabaseError`, which carries the SQL, the arguments and the
@@ -34,25 +35,16 @@ import uuid
 from harness.core.dataset import BasicDataset, PyDataSet
 from harness.core.sqltext import count_qmarks, named_to_qmark, qmark_to_format
 
-__all__ = ["CONNECTOR_FACTORIES", "DEFAULT_TX_TIMEOUT_MS", "DatabaseError", "DbService", "DbSession",
+__all__ = ["CONNECTOR_FACTORIES", "DEFAULT_TX_TIMEOUT_MS", "DatabaseError", "DatabaseUnavailable", "DbService", "DbSession",
+           "SwitchableConnector",
            "TransactionError", "UnknownDatabase", "connector_for_url", "normalize_value",
            "register_connector_factory"]
 
-try:  # pragma: no cover - Python 2 / Jython
-    text_type = unicode  # noqa: F821
-    string_types = (str, unicode)  # noqa: F821
-    integer_types = (int, long)  # noqa: F821
-except NameError:
-    text_type = str
-    string_types = (str,)
-    integer_types = (int,)
+from harness.core.compat import JavaThrowable, integer_types, string_types, text_type
 
 IS_JYTHON = sys.platform.startswith("java")
 
-try:
-    from harness.core.errors import HarnessError as _ErrorRoot  # the harness error root, when present
-except ImportError:  # pragma: no cover - depends on the harness version
-    _ErrorRoot = Exception
+from harness.core.errors import HarnessError as _ErrorRoot
 
 DEFAULT_TX_TIMEOUT_MS = 60000
 _EPOCH = datetime.datetime(1970, 1, 1)
@@ -146,7 +138,7 @@ def normalize_value(value, dialect=None):
             return value.decode("utf-8")
         return value
     if isinstance(value, decimal.Decimal):
-        return float(value)
+        return _decimal(value)
     if isinstance(value, datetime.datetime):
         return to_naive_utc(value)
     if isinstance(value, datetime.date):
@@ -154,6 +146,13 @@ def normalize_value(value, dialect=None):
     if IS_JYTHON:  # pragma: no cover - Java values that escaped zxJDBC's conversion
         return _normalize_java(value)
     return value
+
+
+def _decimal(value):
+    """NUMERIC -> float; an integral NUMERIC without scale (PostgreSQL's SUM of integers) -> int."""
+    if value.is_finite() and value.as_tuple()[2] >= 0:
+        return int(value)
+    return float(value)
 
 
 def _normalize_java(value):  # pragma: no cover - Jython only
@@ -164,7 +163,7 @@ def _normalize_java(value):  # pragma: no cover - Jython only
     if hasattr(value, "getTime"):
         return to_naive_utc(value)
     if name == "BigDecimal":
-        return float(value.doubleValue())
+        return _decimal(decimal.Decimal(value.toString()))
     if name == "Boolean":
         return bool(value.booleanValue())
     return value
@@ -310,6 +309,57 @@ class Connector(object):
         """Close pooled connections."""
 
 
+class DatabaseUnavailable(Exception):
+    """Raised by `SwitchableConnector` while switched off (what a refused connection looks like)."""
+
+
+class _SwitchableSession(object):
+    def __init__(self, owner, inner):
+        self._owner = owner
+        self._inner = inner
+        self.dialect = inner.dialect
+
+    def _check(self):
+        if not self._owner.available:
+            raise DatabaseUnavailable("connection refused: database %r is switched off" % (self._owner.url,))
+
+    def execute(self, sql, params, get_key=False):
+        self._check()
+        return self._inner.execute(sql, params, get_key)
+
+    def begin(self, isolation_level=None):
+        self._check()
+        self._inner.begin(isolation_level)
+
+    def commit(self):
+        self._check()
+        self._inner.commit()
+
+    def rollback(self):
+        self._inner.rollback()
+
+    def release(self, broken=False):
+        self._inner.release(broken or not self._owner.available)
+
+
+class SwitchableConnector(Connector):
+    """Wraps a connector so tests can switch the database off and on (`available`)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.dialect = inner.dialect
+        self.url = inner.url
+        self.available = True
+
+    def open_session(self):
+        if not self.available:
+            raise DatabaseUnavailable("connection refused: database %r is switched off" % (self.url,))
+        return _SwitchableSession(self, self.inner.open_session())
+
+    def dispose(self):
+        self.inner.dispose()
+
+
 #: (predicate(url) -> bool, factory(url) -> Connector), tried in order, newest first.
 CONNECTOR_FACTORIES = []
 _EDGE_CONNECTOR_MODULES = ("harness.db_sqlalchemy",)
@@ -424,6 +474,7 @@ class DbService(object):
         self._lock = threading.RLock()
         self._named = {}
         self.store_forward = None
+        self.store_forward_path = None
 
     # -- configuration ---------------------------------------------------------------------------
     def database_names(self):
@@ -439,13 +490,25 @@ class DbService(object):
                                   % (name, sorted(self._urls)), database=name)
         return name
 
+    #: Called as `on_first_use(service, name)` after a database's connector is created (the gateway
+    #: applies migrations there); if it raises, the connector is dropped and the next use retries.
+    on_first_use = None
+
     def connector(self, database=""):
         name = self._resolve(database)
         with self._lock:
             connector = self._connectors.get(name)
-            if connector is None:
-                connector = connector_for_url(self._urls[name])
-                self._connectors[name] = connector
+            if connector is not None:
+                return connector
+            connector = connector_for_url(self._urls[name])
+            self._connectors[name] = connector
+            if self.on_first_use is not None:
+                try:
+                    self.on_first_use(self, name)
+                except BaseException:
+                    self._connectors.pop(name, None)
+                    connector.dispose()
+                    raise
             return connector
 
     def set_connector(self, database, connector):
@@ -473,7 +536,7 @@ class DbService(object):
             return self.connector(database).open_session()
         except DatabaseError:
             raise
-        except Exception as exc:  # driver / network failure while connecting
+        except (Exception, JavaThrowable) as exc:  # driver / network failure while connecting
             raise self._error("Cannot connect to database %r" % (database,), sql, args, database, exc)
 
     def _error(self, prefix, sql, args, database, exc):
@@ -497,7 +560,7 @@ class DbService(object):
             session = transaction.session
             try:
                 return session.execute(sql, args, get_key)
-            except Exception as exc:
+            except (Exception, JavaThrowable) as exc:
                 raise self._error("Statement failed in transaction %s on %r" % (tx, transaction.database),
                                   sql, args, transaction.database, exc)
             finally:
@@ -507,11 +570,11 @@ class DbService(object):
         try:
             result = session.execute(sql, args, get_key)
             session.commit()
-        except Exception as exc:
+        except (Exception, JavaThrowable) as exc:
             broken = False
             try:
                 session.rollback()
-            except Exception:
+            except (Exception, JavaThrowable):
                 broken = True
             session.release(broken=broken or _looks_disconnected(exc))
             raise self._error("Statement failed on database %r" % (name,), sql, args, name, exc)
@@ -556,7 +619,7 @@ class DbService(object):
         session = self._open(name, "BEGIN", [])
         try:
             session.begin(isolationLevel)
-        except Exception as exc:
+        except (Exception, JavaThrowable) as exc:
             session.release(broken=True)
             raise self._error("Cannot begin a transaction on %r" % (name,), "BEGIN", [], name, exc)
         tx_id = text_type(uuid.uuid4())
@@ -579,7 +642,7 @@ class DbService(object):
         try:
             transaction.session.commit()
             transaction.session.begin()
-        except Exception as exc:
+        except (Exception, JavaThrowable) as exc:
             raise self._error("Commit failed for transaction %s" % (tx,), "COMMIT", [], transaction.database, exc)
         transaction.last_used = self._millis()
 
@@ -590,7 +653,7 @@ class DbService(object):
         try:
             transaction.session.rollback()
             transaction.session.begin()
-        except Exception as exc:
+        except (Exception, JavaThrowable) as exc:
             raise self._error("Rollback failed for transaction %s" % (tx,), "ROLLBACK", [], transaction.database, exc)
         transaction.last_used = self._millis()
 
@@ -609,7 +672,7 @@ class DbService(object):
                 transaction.session.commit()
             else:
                 transaction.session.rollback()
-        except Exception:
+        except (Exception, JavaThrowable):
             broken = True
         transaction.session.release(broken=broken)
 
@@ -682,6 +745,8 @@ class DbService(object):
     def runSFPrepUpdate(self, query, args, datasources=None):
         """Store-and-forward write: applied now if the database is up, else queued durably and
         written in order once it returns. Returns True when accepted."""
+        if self.store_forward is None and self.store_forward_path:
+            self.enable_store_forward(self.store_forward_path)
         if self.store_forward is None:
             raise DatabaseError("Store-and-forward is not configured for this gateway.", sql=query, args=args)
         if datasources is None or isinstance(datasources, string_types):
@@ -694,6 +759,12 @@ class DbService(object):
         return self.runSFPrepUpdate(query, [], datasources)
 
     # -- helpers for the harness -----------------------------------------------------------------
+    def enable_store_forward(self, journal_path, retry_ms=5000):
+        """Turn on store-and-forward with its journal at `journal_path`; returns the queue."""
+        from harness.core.store_forward import StoreAndForward
+        self.store_forward = StoreAndForward(self, journal_path, retry_ms=retry_ms)
+        return self.store_forward
+
     def now(self):
         """The service clock's current time as a naive UTC datetime."""
         return _EPOCH + datetime.timedelta(milliseconds=self._millis())

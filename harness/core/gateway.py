@@ -23,6 +23,7 @@ from .events import EventDispatcher
 from .gatewaylog import GatewayLog
 from .gatewayevents import load_gateway_events
 from .library import ScriptLibrary, compile_source
+from .system.databases import make_dataset_namespace, make_db_namespace
 from .system.dates import make_date_namespace
 from .system.namespace import Namespace
 from .system.tags import make_tag_namespace
@@ -108,12 +109,12 @@ class Gateway(object):
         self.message_handlers = self.events.messages
 
     def _dataset_namespace(self):
-        """system.dataset (provided by the dataset module when it is present)."""
-        return Namespace("system.dataset")
+        """system.dataset (harness.core.dataset)."""
+        return make_dataset_namespace()
 
     def _database_namespace(self):
-        """system.db: the database connections of this gateway."""
-        return Namespace("system.db")
+        """system.db: the database connections of this gateway (harness.core.db)."""
+        return make_db_namespace(self.project_dir, self.clock, self.databases, self.default_database)
 
     def _compile_tag_script(self, node, eventid, body):
         key = (eventid, body)
