@@ -6,7 +6,7 @@ tag. Readings: 4294967200 (start) -> 4294967290 (+90) -> 5 (wrap: +11) -> 105 (+
 """
 from __future__ import absolute_import, division, print_function
 
-PROJECT = "project"
+PROJECT = "project"  # relative to the working directory (the repository root)
 START = "2026-01-05T06:00:00"
 
 COUNTER_SCRIPT = (

@@ -1,0 +1,1 @@
+"""Subcommands of `genba`, one module each (discovered by harness.cli)."""

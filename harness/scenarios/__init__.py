@@ -1,0 +1,1 @@
+"""Scenarios shipped with Genba: `genba demo` runs them; the parity tests run them on both hosts."""

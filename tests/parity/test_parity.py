@@ -1,0 +1,42 @@
+"""The same scenarios give identical JSON on CPython and on real Jython 2.7 (a gateway's interpreter).
+
+Every shipped scenario (harness/scenarios) and test scenario (tests/scenarios) runs once per host,
+all in one process per host; each must succeed and the two documents must match exactly. This is
+what catches integer division, dict ordering, unicode/str, round() and float-format differences.
+"""
+import glob
+import os
+
+import pytest
+
+from harness.environment import jython_command
+from harness.hosts import run_on_host
+from harness.pytest_plugin import skip_or_fail
+
+SCENARIOS = sorted(glob.glob("harness/scenarios/[!_]*.py") + glob.glob("tests/scenarios/[!_]*.py"),
+                   key=os.path.basename)
+
+
+@pytest.fixture(scope="module")
+def cpython_results():
+    return run_on_host("cpython", SCENARIOS)["results"]
+
+
+@pytest.fixture(scope="module")
+def jython_results():
+    if jython_command() is None:
+        skip_or_fail("real Jython 2.7 is not installed (apt-get install jython default-jre-headless "
+                     "libxerial-sqlite-jdbc-java libpostgresql-jdbc-java)")
+    return run_on_host("jython", SCENARIOS)["results"]
+
+
+def test_there_are_scenarios_to_compare():
+    assert "counter_rollover.py" in [os.path.basename(p) for p in SCENARIOS]
+
+
+@pytest.mark.jython
+@pytest.mark.parametrize("scenario", [os.path.basename(p) for p in SCENARIOS])
+def test_scenario_result_is_identical_on_cpython_and_jython(scenario, cpython_results, jython_results):
+    assert "error" not in cpython_results[scenario], cpython_results[scenario]
+    assert "error" not in jython_results[scenario], jython_results[scenario]
+    assert jython_results[scenario] == cpython_results[scenario]
