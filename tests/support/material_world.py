@@ -25,11 +25,12 @@ ITEMS = [
 
 
 def ensure_database(gw):
-    """Give the gateway a working system.db with every migration applied."""
-    if "runPrepQuery" not in dir(gw.system.db):
-        from harness.core.db import DbService
-        gw.system.db = DbService(gw.databases, gw.default_database, clock=gw.clock)
+    """Give the gateway a working system.db with every migration applied (the gateway does both on start)."""
+    if "runPrepQuery" in dir(gw.system.db):
+        return
     from harness.core import migrations
+    from harness.core.db import DbService
+    gw.system.db = DbService(gw.databases, gw.default_database, clock=gw.clock)
     migrations.upgrade(gw.system.db, os.path.join(gw.project_dir, "db", "migrations"))
 
 
