@@ -74,7 +74,7 @@ def report_lines(result):
 def run(args) -> int:
     url = args.db or os.environ.get("GENBA_DB") or DEFAULT_URL
     query = {"lot": args.lot, "serial": args.serial, "item_id": args.item, "direction": args.direction,
-             "max_depth": args.depth, "max_nodes": args.max_nodes}
+             "max_depth": args.depth, "max_nodes": args.max_nodes, "edges": True}
     try:
         result = trace_with(url, args.project, **query)
     except DatabaseError as error:

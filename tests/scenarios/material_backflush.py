@@ -40,5 +40,5 @@ def run(gw):
         "shortage": short,
         "stock": stock,
         "variance": gw.call("mes.bom.variance", "WO-3001", 60),
-        "trace": world.trace_summary(gw.call("mes.genealogy.trace", "CU-LOT-1")),
+        "trace": world.trace_summary(gw.call("mes.genealogy.trace", "CU-LOT-1", edges=True)),
     }

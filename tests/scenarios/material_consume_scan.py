@@ -38,7 +38,7 @@ def run(gw):
     gw.call("mes.material.report_production", "WO-1001", 100.0, "ann")
     lots = [gw.call("mes.lot.get", name, "RESIN-A") for name in ("L-100", "L-101")]
     lines = gw.call("mes.bom.lines", "WO-1001")
-    trace = gw.call("mes.genealogy.trace", "H-1001", None, None, "backward")
+    trace = gw.call("mes.genealogy.trace", "H-1001", None, None, "backward", edges=True)
     audit = gw.call("mes.audit.history", "WO-1001")
     return {
         "consumed": used,

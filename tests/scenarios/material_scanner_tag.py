@@ -51,5 +51,5 @@ def run(gw):
         "refusal_message": [s["message"] for s in scans if s["outcome"] == "rejected"],
         "ignored": ignored,
         "lot_after": gw.call("mes.lot.get", "R-77", "RESIN-A")["qty"],
-        "trace": world.trace_summary(gw.call("mes.genealogy.trace", "H-7001")),
+        "trace": world.trace_summary(gw.call("mes.genealogy.trace", "H-7001", edges=True)),
     }

@@ -46,14 +46,14 @@ def run(gw):
     duplicate = world.refused_unchanged(gw, "mes.material.open_output", "WO-6001", "CTRL-UNIT", "CU-0001", "ann", "serial")
     for outcome in (reuse, duplicate):
         outcome.pop("message")
-    back = gw.call("mes.genealogy.trace", None, "CU-0002", None, "backward")
+    back = gw.call("mes.genealogy.trace", None, "CU-0002", None, "backward", edges=True)
     board_edge = [e for e in back["edges"] if e["kind"] == "assemble"][0]
     return {
         "built": built,
         "unit_backward": world.trace_summary(back),
         "board_edge": [board_edge["wo_id"], board_edge["op_seq"], board_edge["station"], board_edge["operator"],
                        board_edge["at"], board_edge["measurement_refs"], board_edge["qty"]],
-        "resin_forward": world.trace_summary(gw.call("mes.genealogy.trace", "R-9", None, None, "forward")),
+        "resin_forward": world.trace_summary(gw.call("mes.genealogy.trace", "R-9", None, None, "forward", edges=True)),
         "board_reused": reuse,
         "serial_repeated": duplicate,
         "boards": [[s, gw.call("mes.serial.get", s, "PCB-100")["status"]] for s in ("PCB-0001", "PCB-0002", "PCB-0003")],

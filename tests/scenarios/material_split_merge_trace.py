@@ -36,10 +36,10 @@ def run(gw):
     journal = gw.system.db.runPrepQuery(
         "SELECT u.code, t.kind, t.qty, t.qty_after FROM lot_transactions t JOIN mat_units u ON u.id = t.unit_id "
         "WHERE t.kind IN ('split', 'merge') ORDER BY t.id", [])
-    recall = gw.call("mes.genealogy.trace", "R-1", None, "RESIN-A", "forward")
-    backward = gw.call("mes.genealogy.trace", "H-4002", None, None, "backward")
-    shallow = gw.call("mes.genealogy.trace", "R-1", None, None, "forward", 1)
-    capped = gw.call("mes.genealogy.trace", "R-1", None, None, "forward", 10, 1)
+    recall = gw.call("mes.genealogy.trace", "R-1", None, "RESIN-A", "forward", edges=True)
+    backward = gw.call("mes.genealogy.trace", "H-4002", None, None, "backward", edges=True)
+    shallow = gw.call("mes.genealogy.trace", "R-1", None, None, "forward", 1, edges=True)
+    capped = gw.call("mes.genealogy.trace", "R-1", None, None, "forward", 10, 3, edges=True)
     return {
         "sublot": [sub["lot_no"], sub["qty"], sub["status"], sub["location"], sub["parent_unit_id"] is not None],
         "blend": [blend["lot_no"], blend["qty"]],
@@ -48,5 +48,5 @@ def run(gw):
         "recall": world.trace_summary(recall),
         "backward": world.trace_summary(backward),
         "depth_1": world.trace_summary(shallow),
-        "max_nodes_1": world.trace_summary(capped),
+        "max_nodes_3": world.trace_summary(capped),
     }

@@ -152,18 +152,34 @@ def test_trace_limits_and_direction_are_checked(direction, depth, nodes, error):
     assert raised(mes.genealogy.trace_sql, direction, 1, depth, nodes)[0] == error
 
 
-def row(edge_id, src, dst, reached, kind="lot", item="X", code=None):
-    return {"reached_id": reached, "id": edge_id, "input_unit_id": src, "output_unit_id": dst, "kind": "consume",
-            "qty": 1, "uom": "EA", "wo_id": "WO", "op_seq": 10, "station": "S", "operator": "ann",
-            "at": "2026-01-05 06:00:00", "measurement_refs": None, "unit_kind": kind, "item_id": item,
-            "code": code or "U%d" % src}
+def edge(edge_id, src, dst):
+    return {"id": edge_id, "input_unit_id": src, "output_unit_id": dst, "kind": "consume", "qty": 1, "uom": "EA",
+            "wo_id": "WO", "op_seq": 10, "station": "S", "operator": "ann", "at": "2026-01-05 06:00:00",
+            "measurement_refs": '["m-1"]'}
 
 
-def test_trace_shape_lists_each_unit_once_at_its_smallest_depth():
-    root = {"unit_id": 9, "kind": "serial", "item_id": "FG", "code": "SN9"}
-    rows = [row(1, 5, 9, 9), row(2, 6, 9, 9), row(3, 7, 5, 5), row(4, 7, 6, 6), row(5, 6, 5, 5),
-            {"reached_id": 7, "id": None}]
-    result = mes.genealogy.shape(root, "backward", rows, 10, 100)
+def node(unit_id, depth, code, kind="lot"):
+    return (unit_id, depth, kind, "X", code)
+
+
+ROOT = {"unit_id": 9, "kind": "serial", "item_id": "X", "code": "SN9"}
+NODE_ROWS = [node(9, 0, "SN9", "serial"), node(6, 1, "U6"), node(5, 1, "U5"), node(7, 2, "U7")]
+
+
+def test_trace_shape_sorts_units_by_depth_then_kind_item_and_code():
+    result = mes.genealogy.shape(ROOT, "backward", NODE_ROWS, None, 10, 100)
     assert [(n["code"], n["depth"]) for n in result["nodes"]] == [("SN9", 0), ("U5", 1), ("U6", 1), ("U7", 2)]
-    assert [e["id"] for e in result["edges"]] == [1, 2, 3, 4, 5]
-    assert (result["truncated"], result["depth_reached"]) == (False, 2)
+    assert (result["truncated"], result["depth_reached"], "edges" in result) == (False, 2, False)
+
+
+def test_trace_shape_keeps_edges_between_reached_units_only_when_asked():
+    edges = [edge(3, 7, 5), edge(1, 5, 9), edge(2, 6, 9), edge(4, 8, 7)]
+    result = mes.genealogy.shape(ROOT, "backward", NODE_ROWS, edges, 10, 100)
+    assert [e["id"] for e in result["edges"]] == [1, 2, 3]
+    assert result["edges"][0]["measurement_refs"] == ["m-1"]
+
+
+def test_one_row_more_than_the_fan_out_limit_marks_the_trace_truncated():
+    result = mes.genealogy.shape(ROOT, "backward", NODE_ROWS, None, 10, 3)
+    assert [n["code"] for n in result["nodes"]] == ["SN9", "U5", "U6"]
+    assert result["truncated"] is True

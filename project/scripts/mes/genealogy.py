@@ -3,46 +3,67 @@
 Every consumption, assembly, split and merge writes one edge input unit -> output unit carrying
 the work order, operation, station, operator, time and measurement ids. `trace` follows the edges
 backward (what went into this unit) or forward (where did this unit go) with one recursive CTE that
-runs unchanged on SQLite and PostgreSQL, bounded by a depth limit (hops) and a fan-out limit
-(`max_nodes`: how many units may have their edges followed; when the
-limit is reached the result says `truncated`). The walk keeps (unit, depth) pairs distinct, so a
-unit reached along many paths costs one row per depth, never one per path; the result lists each
-unit once, at its smallest depth.
+runs unchanged on SQLite and PostgreSQL, bounded by a depth limit (`max_depth` hops) and a fan-out
+limit (`max_nodes`: the answer holds at most that many units, nearest first, and says `truncated`
+when more were reached). The walk keeps (unit, depth) pairs distinct, so a unit reached along many
+paths costs one row per depth, never one per path; the result lists each unit once, at its
+smallest depth. Units come from one query; the edges among them (work order, operation, station,
+operator, time, measurements) from a second one, only when asked for (`edges=True`), so a view
+that shows the affected units pays for nothing else.
 """
 from __future__ import absolute_import, division, print_function
 
 import json
 
-__all__ = ["DIRECTIONS", "GenealogyCycle", "add_edge", "check_no_cycle", "find_cycle", "resolve",
-           "shape", "trace", "trace_sql"]
+__all__ = ["DIRECTIONS", "GenealogyCycle", "UnitNotFound", "add_edge", "check_no_cycle", "edges_sql", "find_cycle",
+           "resolve", "shape", "trace", "trace_sql"]
 
 DIRECTIONS = ("backward", "forward")
 EDGE_KINDS = ("consume", "assemble", "split", "merge")
 
-_EDGE_COLUMNS = ("r.unit_id AS reached_id, e.id, e.input_unit_id, e.output_unit_id, e.kind, e.qty, e.uom, e.wo_id, e.op_seq, "
-                 "e.station, e.operator, e.at, e.measurement_refs, u.kind AS unit_kind, u.item_id, u.code")
-
-_SQL = {
+_WALK = {
     "backward": (
         "WITH RECURSIVE walk (unit_id, depth) AS ("
         " SELECT CAST(? AS BIGINT), 0"
         " UNION"
         " SELECT e.input_unit_id, w.depth + 1 FROM walk w"
-        " JOIN genealogy_edges e ON e.output_unit_id = w.unit_id WHERE w.depth < ?),"
-        " reached (unit_id) AS (SELECT DISTINCT unit_id FROM walk WHERE depth < ? LIMIT ?)"
-        " SELECT " + _EDGE_COLUMNS + " FROM reached r"
-        " LEFT JOIN genealogy_edges e ON e.output_unit_id = r.unit_id"
-        " LEFT JOIN mat_units u ON u.id = e.input_unit_id"),
+        " JOIN genealogy_edges e ON e.output_unit_id = w.unit_id WHERE w.depth < ?)"),
     "forward": (
         "WITH RECURSIVE walk (unit_id, depth) AS ("
         " SELECT CAST(? AS BIGINT), 0"
         " UNION"
         " SELECT e.output_unit_id, w.depth + 1 FROM walk w"
-        " JOIN genealogy_edges e ON e.input_unit_id = w.unit_id WHERE w.depth < ?),"
-        " reached (unit_id) AS (SELECT DISTINCT unit_id FROM walk WHERE depth < ? LIMIT ?)"
-        " SELECT " + _EDGE_COLUMNS + " FROM reached r"
-        " LEFT JOIN genealogy_edges e ON e.input_unit_id = r.unit_id"
-        " LEFT JOIN mat_units u ON u.id = e.output_unit_id"),
+        " JOIN genealogy_edges e ON e.input_unit_id = w.unit_id WHERE w.depth < ?)"),
+}
+
+# Units reached, each once at its smallest depth, nearest first; one row more than the limit
+# tells that the limit cut the answer.
+_NODES_TAIL = (
+    " SELECT r.unit_id, r.depth, u.kind, u.item_id, u.code FROM"
+    " (SELECT unit_id, MIN(depth) AS depth FROM walk GROUP BY unit_id ORDER BY 2, 1 LIMIT ?) r"
+    " JOIN mat_units u ON u.id = r.unit_id")
+
+_EDGE_COLUMNS = ("e.id, e.input_unit_id, e.output_unit_id, e.kind, e.qty, e.uom, e.wo_id, e.op_seq, "
+                 "e.station, e.operator, e.at, e.measurement_refs")
+
+# The edges between reached units: every edge leaving a unit short of the depth limit.
+_EDGES_TAIL = {
+    "backward": (
+        ", reached (unit_id) AS (SELECT DISTINCT unit_id FROM walk WHERE depth < ?)"
+        " SELECT " + _EDGE_COLUMNS + " FROM reached r JOIN genealogy_edges e ON e.output_unit_id = r.unit_id"),
+    "forward": (
+        ", reached (unit_id) AS (SELECT DISTINCT unit_id FROM walk WHERE depth < ?)"
+        " SELECT " + _EDGE_COLUMNS + " FROM reached r JOIN genealogy_edges e ON e.input_unit_id = r.unit_id"),
+}
+
+_SQL = {
+    "backward": _WALK["backward"] + _NODES_TAIL,
+    "forward": _WALK["forward"] + _NODES_TAIL,
+}
+
+_EDGE_SQL = {
+    "backward": _WALK["backward"] + _EDGES_TAIL["backward"],
+    "forward": _WALK["forward"] + _EDGES_TAIL["forward"],
 }
 
 _REACHES = (
@@ -64,13 +85,24 @@ class UnitNotFound(mes.errors.NotFound):  # noqa: F821
 # ---------------------------------------------------------------- rules
 
 def trace_sql(direction, root_unit_id, max_depth, max_nodes):
-    """The (sql, args) of a trace: one recursive CTE, constant text, values bound as `?`."""
+    """The (sql, args) of the units reached: one recursive CTE, constant text, values bound as `?`."""
+    _check_direction(direction)
+    _check_limit("max_depth", max_depth)
+    _check_limit("max_nodes", max_nodes)
+    return _SQL[direction], [root_unit_id, max_depth, max_nodes + 1]
+
+
+def edges_sql(direction, root_unit_id, max_depth):
+    """The (sql, args) of the edges among the units reached (same walk, then their edges)."""
+    _check_direction(direction)
+    _check_limit("max_depth", max_depth)
+    return _EDGE_SQL[direction], [root_unit_id, max_depth, max_depth]
+
+
+def _check_direction(direction):
     if direction not in DIRECTIONS:
         raise mes.errors.InvalidInput(mes.inventory.fmt("Trace direction %r is unknown; expected 'backward' or 'forward'.", direction),  # noqa: F821
                                       expected=list(DIRECTIONS), got=direction)
-    _check_limit("max_depth", max_depth)
-    _check_limit("max_nodes", max_nodes)
-    return _SQL[direction], [root_unit_id, max_depth, max_depth, max_nodes]
 
 
 def _check_limit(name, value):
@@ -125,45 +157,37 @@ def _number(value):
     return float(value)
 
 
-def shape(root, direction, rows, max_depth, max_nodes):
-    """The JSON-ready trace from the CTE rows: units once each at their smallest depth, and edges."""
-    far = "input_unit_id" if direction == "backward" else "output_unit_id"
-    units = {root["unit_id"]: {"unit_id": root["unit_id"], "kind": root["kind"],
-                               "item_id": root["item_id"], "code": root["code"], "depth": 0}}
-    out = {}
-    edges = []
-    for row in rows:
-        targets = out.setdefault(row["reached_id"], [])
-        if row["id"] is None:
-            continue
-        targets.append(row[far])
-        units.setdefault(row[far], {"unit_id": row[far], "kind": mes.compat.text(row["unit_kind"]),  # noqa: F821
-                                    "item_id": mes.compat.text(row["item_id"]),  # noqa: F821
-                                    "code": mes.compat.text(row["code"]), "depth": None})  # noqa: F821
-        refs = row["measurement_refs"]
-        edges.append({"id": row["id"], "input_unit_id": row["input_unit_id"], "output_unit_id": row["output_unit_id"],
-                      "kind": mes.compat.text(row["kind"]), "qty": _number(row["qty"]),  # noqa: F821
-                      "uom": mes.compat.text(row["uom"]), "wo_id": mes.compat.text(row["wo_id"]),  # noqa: F821
-                      "op_seq": row["op_seq"], "station": mes.compat.text(row["station"]),  # noqa: F821
-                      "operator": mes.compat.text(row["operator"]), "at": _stamp(row["at"]),  # noqa: F821
-                      "measurement_refs": json.loads(refs) if refs else []})
-    frontier = [root["unit_id"]]
-    depth = 0
-    while frontier and depth < max_depth:
-        depth += 1
-        following = []
-        for unit_id in frontier:
-            for nxt in out.get(unit_id, ()):
-                if units[nxt]["depth"] is None:
-                    units[nxt]["depth"] = depth
-                    following.append(nxt)
-        frontier = following
-    nodes = sorted(units.values(), key=lambda u: (u["depth"] if u["depth"] is not None else max_depth + 1,
-                                                   u["kind"], u["item_id"], u["code"], u["unit_id"]))
-    edges.sort(key=lambda e: e["id"])
-    return {"root": nodes[0], "direction": direction, "max_depth": max_depth, "max_nodes": max_nodes,
-            "nodes": nodes, "edges": edges, "truncated": len(out) >= max_nodes,
-            "depth_reached": max([u["depth"] or 0 for u in nodes])}
+def shape(root, direction, node_rows, edge_rows, max_depth, max_nodes):
+    """The JSON-ready trace: units once each at their smallest depth (nearest first), and edges.
+
+    `node_rows` are sequences (unit_id, depth, kind, item_id, code) from `trace_sql`, the root
+    included; `edge_rows` dicts from `edges_sql`, or None when edges were not asked for.
+    """
+    text = mes.compat.text  # noqa: F821
+    truncated = len(node_rows) > max_nodes
+    ordered = sorted((row[1], row[2], row[3], row[4], row[0]) for row in node_rows)
+    if truncated:  # keep the nearest units, as the query's own order does
+        ordered = sorted(ordered, key=lambda t: (t[0], t[4]))[:max_nodes]
+        ordered.sort()
+    nodes = [{"unit_id": t[4], "depth": t[0], "kind": t[1], "item_id": t[2], "code": t[3]} for t in ordered]
+    result = {"root": nodes[0] if nodes else dict(root, depth=0), "direction": direction, "max_depth": max_depth,
+              "max_nodes": max_nodes, "nodes": nodes, "truncated": truncated,
+              "depth_reached": nodes[-1]["depth"] if nodes else 0}
+    if edge_rows is not None:
+        known = set(node["unit_id"] for node in nodes)
+        edges = []
+        for row in edge_rows:
+            if row["input_unit_id"] not in known or row["output_unit_id"] not in known:
+                continue
+            refs = row["measurement_refs"]
+            edges.append({"id": row["id"], "input_unit_id": row["input_unit_id"], "output_unit_id": row["output_unit_id"],
+                          "kind": text(row["kind"]), "qty": _number(row["qty"]), "uom": text(row["uom"]),
+                          "wo_id": text(row["wo_id"]), "op_seq": row["op_seq"], "station": text(row["station"]),
+                          "operator": text(row["operator"]), "at": _stamp(row["at"]),
+                          "measurement_refs": json.loads(refs) if refs else []})
+        edges.sort(key=lambda e: e["id"])
+        result["edges"] = edges
+    return result
 
 
 # ---------------------------------------------------------------- I/O
@@ -197,18 +221,24 @@ def resolve(lot=None, serial=None, item_id=None, unit_id=None, tx=None, database
 
 
 def trace(lot=None, serial=None, item_id=None, direction="backward", max_depth=10, max_nodes=10000,
-          unit_id=None, database=""):
+          unit_id=None, edges=False, database=""):
     """Trace a lot or serial backward (its inputs) or forward (its uses); a JSON-ready dict.
 
-    Result: root, direction, nodes [{unit_id, kind, item_id, code, depth}] (root first, then by
-    depth), edges [{id, input_unit_id, output_unit_id, kind, qty, uom, wo_id, op_seq, station,
-    operator, at, measurement_refs}], truncated (the fan-out limit stopped the walk),
-    depth_reached. Callable from views and from `genba trace`.
+    Result: root, direction, max_depth, max_nodes, nodes [{unit_id, depth, kind, item_id, code}]
+    (root first, then by depth), truncated (the fan-out limit cut the answer), depth_reached and,
+    with `edges=True`, edges [{id, input_unit_id, output_unit_id, kind, qty, uom, wo_id, op_seq,
+    station, operator, at, measurement_refs}] among those units. Callable from views and from
+    `genba trace`.
     """
     root = resolve(lot, serial, item_id, unit_id, None, database)
     sql, args = trace_sql(direction, root["unit_id"], max_depth, max_nodes)
-    rows = mes.inventory.query(sql, args, None, database)  # noqa: F821
-    return shape(root, direction, rows, max_depth, max_nodes)
+    dataset = system.db.runPrepQuery(sql, args, database)  # noqa: F821
+    node_rows = [(row[0], row[1], row[2], row[3], row[4]) for row in dataset]
+    edge_rows = None
+    if edges:
+        sql, args = edges_sql(direction, root["unit_id"], max_depth)
+        edge_rows = mes.inventory.query(sql, args, None, database)  # noqa: F821
+    return shape(root, direction, node_rows, edge_rows, max_depth, max_nodes)
 
 
 def add_edge(tx, input_unit_id, output_unit_id, kind, at, qty=None, uom=None, wo_id=None, op_seq=None,
