@@ -5,9 +5,9 @@ with `update(tag_path, value, quality, timestamp)` — the harness `gw.tags`. Qu
 None (the sink's Good). The clock is duck-typed too: `now()` and `call_later(seconds, callback)`
 (the harness virtual clock), so plant steps interleave with timer scripts in time order.
 
-Writes from the gateway reach the machines through `read`: a callable(tag_path) -> value used once
-per tick on the writable members; a value that differs from the last one pushed is applied to the
-machine as a device write.
+Writes from the gateway reach the machines because the driver is the device of its OPC server
+name: `attach(gw.tags)` registers it (`tags.attach_device`), and the tag runtime hands every
+write of an OPC tag of that server to `write(item_path, value, node)`.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -22,17 +22,15 @@ class DirectDriver(object):
         sink: object with `update(tag_path, value, quality, timestamp)`.
         clock: object with `now()` and `call_later(seconds, callback)`; None for manual `tick()`.
         period: seconds of plant time per tick.
-        read: optional callable(tag_path) -> current value, for writes from the gateway.
     """
 
-    def __init__(self, plant, sink, clock=None, period=1.0, read=None):
+    def __init__(self, plant, sink, clock=None, period=1.0):
         if period <= 0:
             raise ValueError("direct driver period must be positive, got %r" % (period,))
         self.plant = plant
         self.sink = sink
         self.clock = clock
         self.period = float(period)
-        self.read = read
         self.pushed = {}
         self.updates = 0
         self._handle = None
@@ -57,21 +55,24 @@ class DirectDriver(object):
         self._schedule()
 
     def tick(self, dt=None):
-        """Apply gateway writes, step the plant by `dt` (default: period), push what changed."""
-        self.apply_writes()
+        """Step the plant by `dt` seconds (default: the period) and push what changed."""
         self.plant.step(self.period if dt is None else dt)
         return self.push()
 
-    def apply_writes(self):
-        if self.read is None:
-            return
-        for model, member in self._members:
-            if not member.writable or member.path not in self.pushed:
-                continue
-            value = self.read(member.path)
-            if value is not None and value != self.pushed[member.path]:
-                model.write(member.name, value)
-                self.pushed[member.path] = model.values()[member.name]
+    def attach(self, tags, server="Genba Simulator"):
+        """Become the device behind the OPC tags of `server` in a harness tag runtime (`gw.tags`)."""
+        tags.attach_device(server, self)
+        return self
+
+    def write(self, item_path, value, node=None):
+        """A gateway write to an OPC item: the machine takes it, the new value is pushed back."""
+        from harness.core.quality import QualityCode
+        try:
+            self.plant.write(item_path, value)
+        except KeyError:
+            return QualityCode.Bad_ReadOnly if item_path in self.plant.by_address else QualityCode.Bad_NotFound
+        self.push()
+        return QualityCode.Good
 
     def push(self):
         """Send every member whose value changed since the last push; returns how many were sent."""

@@ -432,6 +432,13 @@ class Machine(object):
             found.extend([self.scanner.scan_count, self.scanner.noread_count])
         return found
 
+    def counter_members(self):
+        """Names of the members that are UInt32 PLC counters."""
+        names = ["InfeedCount", "OutfeedCount", "RejectCount"]
+        if self.scanner is not None:
+            names.extend(["ScanCount", "NoReadCount"])
+        return names
+
     def values(self):
         """Current value of every member, by member name (what the PLC shows)."""
         found = {

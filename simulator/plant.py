@@ -162,14 +162,14 @@ class Plant(object):
             raise KeyError("no single machine called %r (%d match)" % (path_or_name, len(found)))
         return found[0]
 
-    def members(self):
-        """Every (model, MemberSpec) the models provide a value for, in path order."""
+    def members(self, provided_only=True):
+        """Every (model, MemberSpec) in path order; only those the models give a value for by default."""
         found = []
         for path in sorted(self.machines):
             model = self.machines[path]
             provided = model.values()
             for member in self.specs[path].members:
-                if member.name in provided:
+                if member.name in provided or not provided_only:
                     found.append((model, member))
         return found
 

@@ -228,7 +228,7 @@ class DbSession(object):
             if cursor.description is not None:
                 names = [self._column_name(d[0]) for d in cursor.description]
                 rows = self.convert_rows(cursor.description, cursor.fetchall())
-            rowcount = cursor.rowcount
+            rowcount = self.rowcount(cursor)
             if want_returning:
                 key = rows[0][0] if rows else None
                 names = rows = None
@@ -253,6 +253,9 @@ class DbSession(object):
 
     def last_key(self, cursor):
         return getattr(cursor, "lastrowid", None)
+
+    def rowcount(self, cursor):
+        return cursor.rowcount
 
     _pending_begin = None
 

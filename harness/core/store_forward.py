@@ -6,7 +6,7 @@ to `StoreAndForward.submit`, which
 1. appends the record `{"op": "put", "key", "db", "sql", "args", "queued_at"}` as one JSON line to
    the journal and fsyncs it (so an accepted write survives a crash of the gateway);
 2. drains the journal: every pending record, oldest first, runs in one transaction together with
-   `INSERT INTO sf_applied (record_key, …)`; after the commit a `{"op": "done", "key"}` line is
+   `INSERT INTO sf_applied (record_key, ...)`; after the commit a `{"op": "done", "key"}` line is
    appended. A record whose key is already in `sf_applied` (the gateway died between the commit
    and the done line) is only marked done, so a drain interrupted at any point never writes a
    record twice.

@@ -120,3 +120,10 @@ def test_a_script_with_a_syntax_error_names_file_and_line(tmp_path, make_gateway
     (tmp_path / "scripts" / "lib" / "bad.py").write_text("def broken(:\n    pass\n")
     with pytest.raises(ProjectLoadError, match=r"bad\.py:1"):
         make_gateway(project=str(tmp_path))
+
+
+def test_the_wall_clock_runs_timers_in_real_time(make_gateway):
+    from tests.conftest import HARNESS_PROJECT
+    gateway = make_gateway(project=HARNESS_PROJECT, clock="wall")
+    gateway.clock.advance(1.2)
+    assert [name for name, _ in gateway.globals["timer_runs"]] == ["fast"]

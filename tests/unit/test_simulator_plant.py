@@ -173,13 +173,34 @@ def test_direct_driver_counts_match_the_models_ground_truth(plant):
     assert sink.values[LINE1 + "/Filler/OutfeedCount"] == filler.totals()["outfeed"] == 1000
 
 
-def test_direct_driver_applies_a_gateway_write_to_the_machine(plant):
-    sink, clock = RecordingSink(), StepClock()
-    driver = DirectDriver(plant, sink, clock, read=lambda path: sink.values.get(path)).start()
-    sink.values[LINE1 + "/Filler/Permissive"] = False  # the MES wrote the tag
-    clock.advance(2)
+def test_direct_driver_applies_a_gateway_write_to_the_machine(make_gateway):
+    gw = make_gateway(project=PROJECT)
+    plant = load_plant(PROJECT, seed=3, profile="ideal")
+    driver = DirectDriver(plant, gw.tags, gw.clock).attach(gw.tags).start()
+    gw.clock.advance(5)
+    quality = gw.write(LINE1 + "/Filler/Permissive", False)
+    gw.clock.advance(2)
+    assert quality.isGood()
     assert plant.machines[LINE1 + "/Filler"].state == IDLE
+    assert gw.read(LINE1 + "/Filler/State").value == IDLE
+    assert gw.read(LINE1 + "/Filler/Permissive").value is False
     assert driver.pushed[LINE1 + "/Filler/Permissive"] is False
+
+
+def test_direct_driver_refuses_a_gateway_write_to_a_read_only_member(make_gateway):
+    gw = make_gateway(project=PROJECT)
+    plant = load_plant(PROJECT, seed=3, profile="ideal")
+    DirectDriver(plant, gw.tags, gw.clock).attach(gw.tags).start()
+    assert gw.write(LINE1 + "/Filler/OutfeedCount", 0).isBad()
+
+
+def test_direct_driver_on_the_harness_clock_lands_counts_in_gateway_tags(make_gateway):
+    gw = make_gateway(project=PROJECT)
+    plant = load_plant(PROJECT, seed=3, profile="ideal")
+    DirectDriver(plant, gw.tags, gw.clock, period=0.5).start()
+    gw.clock.advance(60)
+    assert gw.read(LINE1 + "/Filler/OutfeedCount").value == 200
+    assert gw.read(LINE1 + "/Filler/State").quality.isGood()
 
 
 def test_machine_specs_skip_instances_without_opc_members():

@@ -130,10 +130,13 @@ def _truncate(value):
 
 
 def _months_between(start, end):
+    """Whole months from start to end, as java.time counts them (Jan 31 -> Feb 28 is 0 months)."""
     months = (end.year - start.year) * 12 + (end.month - start.month)
-    if months > 0 and _add_months(start, months) > end:
+    start_rest = (start.day, start.hour, start.minute, start.second, start.microsecond)
+    end_rest = (end.day, end.hour, end.minute, end.second, end.microsecond)
+    if months > 0 and end_rest < start_rest:
         months -= 1
-    elif months < 0 and _add_months(start, months) < end:
+    elif months < 0 and end_rest > start_rest:
         months += 1
     return months
 
