@@ -36,11 +36,11 @@ _WALK = {
         " JOIN genealogy_edges e ON e.input_unit_id = w.unit_id WHERE w.depth < ?)"),
 }
 
-# Units reached, each once at its smallest depth, nearest first; one row more than the limit
-# tells that the limit cut the answer.
+# Units reached, each once at its smallest depth (the walk is bounded by the depth limit; the
+# fan-out limit is applied to the answer, nearest units kept).
 _NODES_TAIL = (
     " SELECT r.unit_id, r.depth, u.kind, u.item_id, u.code FROM"
-    " (SELECT unit_id, MIN(depth) AS depth FROM walk GROUP BY unit_id ORDER BY 2, 1 LIMIT ?) r"
+    " (SELECT unit_id, MIN(depth) AS depth FROM walk GROUP BY unit_id) r"
     " JOIN mat_units u ON u.id = r.unit_id")
 
 _EDGE_COLUMNS = ("e.id, e.input_unit_id, e.output_unit_id, e.kind, e.qty, e.uom, e.wo_id, e.op_seq, "
@@ -89,7 +89,7 @@ def trace_sql(direction, root_unit_id, max_depth, max_nodes):
     _check_direction(direction)
     _check_limit("max_depth", max_depth)
     _check_limit("max_nodes", max_nodes)
-    return _SQL[direction], [root_unit_id, max_depth, max_nodes + 1]
+    return _SQL[direction], [root_unit_id, max_depth]
 
 
 def edges_sql(direction, root_unit_id, max_depth):
