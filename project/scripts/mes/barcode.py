@@ -24,8 +24,8 @@ from __future__ import absolute_import, division, print_function
 
 import datetime
 
-__all__ = ["GS", "MalformedBarcode", "UnknownApplicationIdentifier", "check_digit", "expiry_date",
-           "parse", "validate_gtin"]
+__all__ = ["GS", "MalformedBarcode", "UnknownApplicationIdentifier", "check_digit", "expiry_date", "parse",
+           "validate_gtin"]
 
 GS = u"\x1d"
 

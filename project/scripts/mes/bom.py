@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 import math
 
-__all__ = ["MODES", "BomNotFound", "backflush", "check_line", "lines", "plan_backflush", "set_lines",
+__all__ = ["BomNotFound", "MODES", "backflush", "check_line", "lines", "plan_backflush", "set_lines",
            "variance", "variance_rows"]
 
 MODES = ("actual", "backflush")

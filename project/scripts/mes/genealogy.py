@@ -15,8 +15,8 @@ from __future__ import absolute_import, division, print_function
 
 import json
 
-__all__ = ["DIRECTIONS", "GenealogyCycle", "UnitNotFound", "add_edge", "check_no_cycle", "edges_sql", "find_cycle",
-           "resolve", "shape", "trace", "trace_sql"]
+__all__ = ["DIRECTIONS", "GenealogyCycle", "UnitNotFound", "add_edge", "check_no_cycle", "edges_sql",
+           "find_cycle", "resolve", "shape", "stamp", "trace", "trace_sql"]
 
 DIRECTIONS = ("backward", "forward")
 EDGE_KINDS = ("consume", "assemble", "split", "merge")
@@ -143,7 +143,8 @@ def find_cycle(edges):
     return None
 
 
-def _stamp(value):
+def stamp(value):
+    """An instant as `YYYY-MM-DD HH:MM:SS` text (datetime from the db layer, or a java.util.Date)."""
     if value is None or isinstance(value, mes.compat.string_types):  # noqa: F821
         return value
     if hasattr(value, "strftime"):
@@ -183,7 +184,7 @@ def shape(root, direction, node_rows, edge_rows, max_depth, max_nodes):
             edges.append({"id": row["id"], "input_unit_id": row["input_unit_id"], "output_unit_id": row["output_unit_id"],
                           "kind": text(row["kind"]), "qty": _number(row["qty"]), "uom": text(row["uom"]),
                           "wo_id": text(row["wo_id"]), "op_seq": row["op_seq"], "station": text(row["station"]),
-                          "operator": text(row["operator"]), "at": _stamp(row["at"]),
+                          "operator": text(row["operator"]), "at": stamp(row["at"]),
                           "measurement_refs": json.loads(refs) if refs else []})
         edges.sort(key=lambda e: e["id"])
         result["edges"] = edges

@@ -9,8 +9,9 @@ from __future__ import absolute_import, division, print_function
 import datetime
 import re
 
-__all__ = ["ItemNotFound", "WrongTracking", "in_transaction", "insert_unit", "item_tracking", "journal", "now", "one",
-           "require_tracking", "rows", "today_iso", "unit"]
+__all__ = ["ItemNotFound", "WrongTracking", "fmt", "in_transaction", "insert_unit", "item_tracking",
+           "journal", "now", "one", "query", "require_tracking", "rows", "shown", "today_date", "today_iso",
+           "unit", "update"]
 
 
 class ItemNotFound(mes.errors.NotFound):  # noqa: F821

@@ -13,10 +13,11 @@ one of its sources would close a cycle and is refused.
 """
 from __future__ import absolute_import, division, print_function
 
-__all__ = ["InsufficientQuantity", "InvalidQuantity", "LotConsumed", "LotExpired", "LotExists",
-           "LotNotFound", "LotOnHold", "LotQuarantined", "MergeRejected", "STATUSES",
-           "StatusChangeRefused", "check_transition", "check_usable", "get", "is_expired",
-           "merge", "plan_merge", "plan_split", "receive", "set_status", "split", "usability_error"]
+__all__ = ["InsufficientQuantity", "InvalidQuantity", "LotConsumed", "LotExists", "LotExpired",
+           "LotNotFound", "LotOnHold", "LotQuarantined", "MergeRejected", "STATUSES", "StatusChangeRefused",
+           "check_quantity", "check_transition", "check_usable", "expire_due", "find", "get", "insert",
+           "is_expired", "merge", "plan_merge", "plan_split", "receive", "set_status", "split",
+           "usability_error"]
 
 STATUSES = ("released", "quarantine", "hold", "expired", "consumed")
 
@@ -207,7 +208,8 @@ def find(lot_no, tx=None, database=""):
                                [lot_no], tx, database)
 
 
-def _insert_lot(tx, item_id, lot_no, qty, uom, status, expiry_date, location, parent_unit_id, at, database):
+def insert(tx, item_id, lot_no, qty, uom, status, expiry_date, location, parent_unit_id, at, database=""):
+    """Create a lot inside the caller's transaction; LotExists if the item already has that number."""
     if mes.inventory.one("SELECT unit_id FROM lots WHERE item_id = ? AND lot_no = ?", [item_id, lot_no], tx, database):  # noqa: F821
         raise LotExists(mes.inventory.fmt("Lot %r of item %r already exists.", lot_no, item_id), expected="a new lot number", got=lot_no)
     unit_id = mes.inventory.insert_unit("lot", item_id, lot_no, tx, database)  # noqa: F821
@@ -234,7 +236,7 @@ def receive(item_id, lot_no, qty, uom, actor, expiry_date=None, status="quaranti
     def work(tx):
         mes.inventory.require_tracking(item_id, ("lot", "bulk"), tx, database)  # noqa: F821
         at = mes.inventory.now()  # noqa: F821
-        unit_id = _insert_lot(tx, item_id, lot_no, qty, uom, status, expiry_date, location, None, at, database)
+        unit_id = insert(tx, item_id, lot_no, qty, uom, status, expiry_date, location, None, at, database)
         mes.inventory.journal(tx, unit_id, kind, qty, qty, status, actor, at, wo_id=wo_id, database=database)  # noqa: F821
         mes.audit.record(actor, "lot." + kind, lot_no, {"item_id": item_id, "qty": qty, "uom": uom}, None, tx)  # noqa: F821
         return get(lot_no, item_id, tx, database)
@@ -267,7 +269,7 @@ def split(lot_no, item_id, qty, new_lot_no, actor, location=None, database=""):
         lot = get(lot_no, item_id, tx, database)
         remaining = plan_split(lot, qty, new_lot_no)
         at = mes.inventory.now()  # noqa: F821
-        child = _insert_lot(tx, lot["item_id"], new_lot_no, qty, lot["uom"], lot["status"], lot["expiry_date"],
+        child = insert(tx, lot["item_id"], new_lot_no, qty, lot["uom"], lot["status"], lot["expiry_date"],
                             location if location is not None else lot["location"], lot["unit_id"], at, database)
         changed = mes.inventory.update("UPDATE lots SET qty = ?, updated_at = ? WHERE unit_id = ? AND qty = ?",  # noqa: F821
                                        [remaining, at, lot["unit_id"], lot["qty"]], tx, database)

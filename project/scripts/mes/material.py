@@ -23,8 +23,8 @@ links into the single open output, or into the one named by `output`.
 from __future__ import absolute_import, division, print_function
 
 __all__ = ["BackflushedItem", "LotOfAnotherItem", "NoOutputUnit", "ROLE_OPERATOR", "UnknownBarcode",
-           "WrongItem", "WrongStation", "assign_gtin", "check_item", "close_output", "consume", "consume_qty",
-           "open_output", "output_unit", "pick_line", "report_production", "resolve_scan"]
+           "WrongItem", "WrongStation", "assign_gtin", "check_item", "close_output", "consume",
+           "consume_qty", "open_output", "output_unit", "pick_line", "report_production", "resolve_scan"]
 
 ROLE_OPERATOR = "operator"
 _EPSILON = 1e-9
@@ -170,7 +170,7 @@ def open_output(wo_id, item_id, code, actor, kind="lot", uom="EA", status=None, 
     def work(tx):
         at = mes.inventory.now()  # noqa: F821
         if kind == "lot":
-            unit_id = mes.lot._insert_lot(tx, item_id, code, 0.0, uom, status or "quarantine", expiry_date,  # noqa: F821
+            unit_id = mes.lot.insert(tx, item_id, code, 0.0, uom, status or "quarantine", expiry_date,  # noqa: F821
                                           None, None, at, database)
             mes.inventory.journal(tx, unit_id, "production", 0.0, 0.0, status or "quarantine", actor, at,  # noqa: F821
                                   wo_id=wo_id, database=database)

@@ -80,5 +80,5 @@ def recent(station_id, limit=20, database=""):
         "SELECT id, tag_path, station_id, wo_id, op_seq, operator, barcode, outcome, error_code, message, at "
         "FROM material_scans WHERE station_id = ? ORDER BY id DESC LIMIT ?", [station_id, limit], None, database)
     for row in found:
-        row["at"] = mes.genealogy._stamp(row["at"])  # noqa: F821
+        row["at"] = mes.genealogy.stamp(row["at"])  # noqa: F821
     return found

@@ -5,7 +5,8 @@ Status: `released` (usable), `quarantine`, `hold`, `consumed` (built into anothe
 """
 from __future__ import absolute_import, division, print_function
 
-__all__ = ["DuplicateSerial", "SerialNotFound", "SerialNotUsable", "get", "register", "usability_error"]
+__all__ = ["DuplicateSerial", "STATUSES", "SerialNotFound", "SerialNotUsable", "get", "insert", "register",
+           "usability_error"]
 
 STATUSES = ("released", "quarantine", "hold", "consumed", "scrapped")
 
