@@ -41,3 +41,15 @@ def test_every_refused_case_left_the_material_tables_and_audit_trail_unchanged()
     assert len(cases) == 21
     assert [name for name, outcome in sorted(cases.items()) if outcome["unchanged"] is not True] == []
     assert all("error" in outcome for outcome in cases.values())
+
+
+from harness.pytest_db import postgres_server, postgres_url  # noqa: E402,F401  (fixtures)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("path", SCENARIOS, ids=[os.path.basename(p)[:-3] for p in SCENARIOS])
+def test_material_scenario_gives_the_same_result_on_postgresql(path, make_gateway, postgres_url):
+    scenario = load_scenario(path)
+    gateway = make_gateway(start=scenario.get("START"), databases={"genba": postgres_url}, default_database="genba")
+    result = normalise(scenario["run"](gateway))
+    assert result == golden(os.path.basename(path)[:-3])
