@@ -38,7 +38,7 @@ def test_material_scenario_gives_its_golden_result(path, make_gateway):
 
 def test_every_refused_case_left_the_material_tables_and_audit_trail_unchanged():
     cases = golden("material_bad_scans")["cases"]
-    assert len(cases) == 21
+    assert len(cases) == 22
     assert [name for name, outcome in sorted(cases.items()) if outcome["unchanged"] is not True] == []
     assert all("error" in outcome for outcome in cases.values())
 

@@ -1,6 +1,7 @@
 """Every refused scan or material move names what was expected and what came, and leaves the
 material tables and the audit trail exactly as they were: wrong item (GS1 and plain label), lot of
-another item, lot on hold / in quarantine / expired / consumed, too little quantity, wrong station,
+another item, lot on hold / in quarantine / expired / consumed, too little quantity, wrong station, a lot
+kept in another unit of measure,
 malformed and unknown barcodes, a duplicate serial, a merge that would close a genealogy cycle,
 and a user without the operator role."""
 from __future__ import absolute_import, division, print_function
@@ -24,6 +25,7 @@ def run(gw):
     world.released_lot(gw, "RESIN-A", "L-EXP", 50.0, "KG", "2026-01-04")
     world.released_lot(gw, "RESIN-A", "L-USED", 2.0, "KG", "2026-06-30")
     world.released_lot(gw, "RESIN-B", "L-B1", 50.0, "KG", "2026-06-30")
+    world.released_lot(gw, "RESIN-A", "L-LB", 50.0, "LB", "2026-06-30")
     gw.call("mes.serial.register", "PCB-100", "PCB-1", "ann")
     gw.call("mes.bom.set_lines", "WO-2001", [
         {"line_no": 10, "item_id": "RESIN-A", "qty_per": 0.5, "qty_required": 10.0, "uom": "KG", "op_seq": 10, "station": "PRESS-1"},
@@ -47,6 +49,7 @@ def run(gw):
         "insufficient_quantity": scan("L-OK", qty=80.0),
         "zero_quantity": scan("L-OK", qty=0.0),
         "wrong_station": scan("L-OK", station="PRESS-2"),
+        "wrong_unit_of_measure": scan("L-LB"),
         "malformed_check_digit": scan("(01)09501101530004(10)L-OK"),
         "malformed_characters": scan("L OK"),
         "unknown_application_identifier": scan(u"]d20109501101530003" + u"99XYZ"),

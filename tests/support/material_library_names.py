@@ -27,8 +27,9 @@ PUBLIC = {
     ],
     'material': [
         'BackflushedItem', 'LotOfAnotherItem', 'NoOutputUnit', 'ROLE_OPERATOR', 'UnknownBarcode',
-        'WrongItem', 'WrongStation', 'assign_gtin', 'check_item', 'close_output', 'consume', 'consume_qty',
-        'open_output', 'output_unit', 'pick_line', 'report_production', 'resolve_scan',
+        'WrongItem', 'WrongStation', 'WrongUnitOfMeasure', 'assign_gtin', 'check_item', 'check_uom',
+        'close_output', 'consume', 'consume_qty', 'open_output', 'output_unit', 'pick_line',
+        'report_production', 'resolve_scan',
     ],
     'scanpoint': [
         'context', 'on_scan', 'recent',

@@ -117,6 +117,11 @@ def test_an_item_not_on_the_bom_names_every_item_needed():
     assert (name, details) == ("WrongItem", {"expected": ["PCB-100", "RESIN-A", "SCREW-M3"], "got": "RESIN-B"})
 
 
+def test_a_lot_in_another_unit_of_measure_than_the_line_is_refused():
+    assert raised(mes.material.check_uom, LINES[1], lot(uom="LB")) == ("WrongUnitOfMeasure", {"expected": "KG", "got": "LB"})
+    mes.material.check_uom(LINES[1], lot())
+
+
 @pytest.mark.parametrize("requested, label, on_hand, expected", [
     (2.0, 7, 10.0, 2.0), (None, 7, 10.0, 7), (None, None, 10.0, 5.0), (None, None, 3.0, 3.0)])
 def test_scan_quantity_is_requested_then_label_count_then_open_need_capped_by_stock(requested, label, on_hand, expected):

@@ -10,7 +10,8 @@ expected and what came, and nothing is written:
 4. the BOM line for that item is used at this station (WrongStation) and is consumed by scan, not
    backflushed (BackflushedItem);
 5. the lot is released and unexpired (LotOnHold, LotQuarantined, LotExpired, LotConsumed) or the
-   serial is released (SerialNotUsable);
+   serial is released (SerialNotUsable); a lot is kept in the line's unit of measure
+   (WrongUnitOfMeasure);
 6. the lot holds the quantity (InsufficientQuantity).
 Then it lowers the lot (a lot reaching zero becomes `consumed`), journals the consumption, writes
 the genealogy edge to the work order's output unit and the audit record.
@@ -23,8 +24,9 @@ links into the single open output, or into the one named by `output`.
 from __future__ import absolute_import, division, print_function
 
 __all__ = ["BackflushedItem", "LotOfAnotherItem", "NoOutputUnit", "ROLE_OPERATOR", "UnknownBarcode",
-           "WrongItem", "WrongStation", "assign_gtin", "check_item", "close_output", "consume",
-           "consume_qty", "open_output", "output_unit", "pick_line", "report_production", "resolve_scan"]
+           "WrongItem", "WrongStation", "WrongUnitOfMeasure", "assign_gtin", "check_item", "check_uom",
+           "close_output", "consume", "consume_qty", "open_output", "output_unit", "pick_line",
+           "report_production", "resolve_scan"]
 
 ROLE_OPERATOR = "operator"
 _EPSILON = 1e-9
@@ -40,6 +42,10 @@ class LotOfAnotherItem(mes.errors.InvalidInput):  # noqa: F821
 
 class WrongStation(mes.errors.InvalidInput):  # noqa: F821
     code = "wrong_station"
+
+
+class WrongUnitOfMeasure(mes.errors.InvalidInput):  # noqa: F821
+    code = "wrong_unit_of_measure"
 
 
 class UnknownBarcode(mes.errors.NotFound):  # noqa: F821
@@ -78,6 +84,14 @@ def pick_line(lines, item_id, station):
                               expected="actual", got="backflush")
     unfinished = [line for line in actual if line.get("remaining") is None or line["remaining"] > _EPSILON]
     return sorted(unfinished or actual, key=lambda line: line["line_no"])[0]
+
+
+def check_uom(line, lot):
+    """Raise WrongUnitOfMeasure unless the lot is kept in the BOM line's unit of measure."""
+    if lot["uom"] != line["uom"]:
+        raise WrongUnitOfMeasure(mes.inventory.fmt("Lot %r is kept in %r; BOM line %r of item %r is in %r.",  # noqa: F821
+                                 lot["lot_no"], lot["uom"], line["line_no"], line["item_id"], line["uom"]),
+                                 expected=line["uom"], got=lot["uom"])
 
 
 def consume_qty(line, on_hand, requested, label_count):
@@ -258,6 +272,7 @@ def consume(wo_id, barcode, station, actor, qty=None, op_seq=None, output=None, 
         at = mes.inventory.now()  # noqa: F821
         if kind == "lot":
             mes.lot.check_usable(unit, today)  # noqa: F821
+            check_uom(line, unit)
             amount = consume_qty(line, unit["qty"], qty, scan["count"])
             mes.lot.check_quantity(unit, amount)  # noqa: F821
             left = unit["qty"] - amount
