@@ -91,6 +91,8 @@ def parameter_values(parameters, context):
             value = spec
         if isinstance(value, dict) and value.get("bindType") == "parameter":
             value = substitute(value.get("binding", u""), context)
+        elif isinstance(value, string_types):
+            value = substitute(value, context)
         values[name] = value
     return values
 

@@ -108,3 +108,17 @@ def test_saving_a_loaded_export_reproduces_its_configuration():
     model.add_export("default", json.dumps(original))
     saved = json.loads(model.dumps("default"))
     assert saved["tags"] == [original]
+
+
+def test_a_plain_string_parameter_may_reference_the_parent_instance_parameters():
+    model = _model({"tags": [
+        {"name": "_types_", "tagType": "Folder", "tags": [
+            {"name": "Drive", "tagType": "UdtType", "parameters": {"Id": "x"}, "tags": [
+                {"name": "Amps", "tagType": "AtomicTag", "valueSource": "opc",
+                 "opcItemPath": {"bindType": "parameter", "binding": "ns=2;s={Id}.Amps"}}]},
+            {"name": "Machine", "tagType": "UdtType", "parameters": {"Device": "PLC0"}, "tags": [
+                {"name": "Drive", "tagType": "UdtInstance", "typeId": "Drive",
+                 "parameters": {"Id": "{Device}/{InstanceName}"}}]}]},
+        {"name": "Press", "tagType": "UdtInstance", "typeId": "Machine", "parameters": {"Device": "PLC7"}}]})
+    amps = _atomic(model)["[default]Press/Drive/Amps"]
+    assert amps.config["opcItemPath"] == "ns=2;s=PLC7/Press.Amps"

@@ -1,0 +1,2 @@
+def line_name(n):
+	return "Line %d" % n

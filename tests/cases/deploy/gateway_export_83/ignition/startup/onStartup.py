@@ -1,0 +1,2 @@
+def onStartup():
+	system.util.getLogger("plant").info("up")

@@ -1,0 +1,2 @@
+def onTagChange(initialChange, newValue, previousValue, event, executionCount):
+	pass

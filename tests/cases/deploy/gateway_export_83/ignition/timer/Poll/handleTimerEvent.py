@@ -1,0 +1,2 @@
+def handleTimerEvent():
+	plant.util.line_name(1)

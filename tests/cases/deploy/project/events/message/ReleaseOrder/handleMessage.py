@@ -1,0 +1,2 @@
+def handleMessage(payload):
+	return mes.dispatch.queue.release(payload)

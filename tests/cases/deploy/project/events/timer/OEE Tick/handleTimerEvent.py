@@ -1,0 +1,2 @@
+def handleTimerEvent():
+	mes.oee.tick()
