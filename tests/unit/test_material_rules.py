@@ -188,3 +188,14 @@ def test_one_row_more_than_the_fan_out_limit_marks_the_trace_truncated():
     result = mes.genealogy.shape(ROOT, "backward", NODE_ROWS, None, 10, 3)
     assert [n["code"] for n in result["nodes"]] == ["SN9", "U5", "U6"]
     assert result["truncated"] is True
+
+
+@pytest.mark.parametrize("value, text", [
+    ("L-1", "'L-1'"), (u"It's", "'It\\'s'"), (5, "5"), (2.5, "2.5"), (None, "None"), (True, "True"),
+    (["A", 1], "['A', 1]"), (("A",), "('A',)")])
+def test_values_in_messages_read_the_same_on_every_host(value, text):
+    assert mes.inventory.shown(value) == text
+
+
+def test_fmt_changes_only_the_r_conversions():
+    assert mes.inventory.fmt("Lot %r holds %d %s (%.1f%%).", u"L-1", 3, "KG", 12.5) == "Lot 'L-1' holds 3 KG (12.5%)."
