@@ -24,16 +24,16 @@ def test_forward_trace_prints_the_recall_report_with_the_edge_that_reached_each_
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "Forward trace of lot R-1 (item RESIN-A): 4 units, 5 edges"
     assert [line.split()[:5] for line in lines[2:]] == [
-        ["1", "lot", "HOUSING", "H-4001", "consume"], ["1", "lot", "HOUSING", "H-4002", "consume"],
-        ["1", "lot", "RESIN-A", "R-1-A", "split"], ["2", "lot", "RESIN-A", "BLEND-1", "merge"]]
-    assert lines[2].split()[5:9] == ["WO-4001", "10", "PRESS-1", "ann"]
+        ["1", "lot", "RESIN-A", "R-1-A", "split"], ["1", "lot", "HOUSING", "H-4001", "consume"],
+        ["1", "lot", "HOUSING", "H-4002", "consume"], ["2", "lot", "RESIN-A", "BLEND-1", "merge"]]
+    assert lines[3].split()[5:9] == ["WO-4001", "10", "PRESS-1", "ann"]
 
 
 def test_backward_trace_as_json_lists_units_with_depth(filled_db, capsys):
     assert main(["trace", "--lot", "H-4002", "--backward", "--db", filled_db, "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert [(n["code"], n["depth"]) for n in document["nodes"]] == [
-        ("H-4002", 0), ("BLEND-1", 1), ("R-1", 1), ("R-1-A", 2), ("R-2", 2)]
+        ("H-4002", 0), ("R-1", 1), ("BLEND-1", 1), ("R-2", 2), ("R-1-A", 2)]
     assert document["truncated"] is False
 
 

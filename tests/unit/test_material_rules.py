@@ -171,7 +171,7 @@ ROOT = {"unit_id": 9, "kind": "serial", "item_id": "X", "code": "SN9"}
 NODE_ROWS = [node(9, 0, "SN9", "serial"), node(6, 1, "U6"), node(5, 1, "U5"), node(7, 2, "U7")]
 
 
-def test_trace_shape_sorts_units_by_depth_then_kind_item_and_code():
+def test_trace_shape_orders_units_by_depth_then_unit_id():
     result = mes.genealogy.shape(ROOT, "backward", NODE_ROWS, None, 10, 100)
     assert [(n["code"], n["depth"]) for n in result["nodes"]] == [("SN9", 0), ("U5", 1), ("U6", 1), ("U7", 2)]
     assert (result["truncated"], result["depth_reached"], "edges" in result) == (False, 2, False)

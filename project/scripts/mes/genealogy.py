@@ -14,11 +14,13 @@ that shows the affected units pays for nothing else.
 from __future__ import absolute_import, division, print_function
 
 import json
+import operator
 
 __all__ = ["DIRECTIONS", "GenealogyCycle", "UnitNotFound", "add_edge", "check_no_cycle", "edges_sql",
            "find_cycle", "resolve", "shape", "stamp", "trace", "trace_sql"]
 
 DIRECTIONS = ("backward", "forward")
+_BY_DEPTH_THEN_ID = operator.itemgetter(1, 0)
 EDGE_KINDS = ("consume", "assemble", "split", "merge")
 
 _WALK = {
@@ -159,18 +161,17 @@ def _number(value):
 
 
 def shape(root, direction, node_rows, edge_rows, max_depth, max_nodes):
-    """The JSON-ready trace: units once each at their smallest depth (nearest first), and edges.
+    """The JSON-ready trace: units once each at their smallest depth, nearest first, and edges.
 
     `node_rows` are sequences (unit_id, depth, kind, item_id, code) from `trace_sql`, the root
-    included; `edge_rows` dicts from `edges_sql`, or None when edges were not asked for.
+    included; `edge_rows` dicts from `edges_sql`, or None when edges were not asked for. Units are
+    ordered by depth, then by unit id (the order they came into being); the fan-out limit keeps the
+    first `max_nodes` of that order.
     """
     text = mes.compat.text  # noqa: F821
-    truncated = len(node_rows) > max_nodes
-    ordered = sorted((row[1], row[2], row[3], row[4], row[0]) for row in node_rows)
-    if truncated:  # keep the nearest units, as the query's own order does
-        ordered = sorted(ordered, key=lambda t: (t[0], t[4]))[:max_nodes]
-        ordered.sort()
-    nodes = [{"unit_id": t[4], "depth": t[0], "kind": t[1], "item_id": t[2], "code": t[3]} for t in ordered]
+    ordered = sorted(node_rows, key=_BY_DEPTH_THEN_ID)
+    truncated = len(ordered) > max_nodes
+    nodes = [{"unit_id": r[0], "depth": r[1], "kind": r[2], "item_id": r[3], "code": r[4]} for r in ordered[:max_nodes]]
     result = {"root": nodes[0] if nodes else dict(root, depth=0), "direction": direction, "max_depth": max_depth,
               "max_nodes": max_nodes, "nodes": nodes, "truncated": truncated,
               "depth_reached": nodes[-1]["depth"] if nodes else 0}
@@ -226,15 +227,14 @@ def trace(lot=None, serial=None, item_id=None, direction="backward", max_depth=1
     """Trace a lot or serial backward (its inputs) or forward (its uses); a JSON-ready dict.
 
     Result: root, direction, max_depth, max_nodes, nodes [{unit_id, depth, kind, item_id, code}]
-    (root first, then by depth), truncated (the fan-out limit cut the answer), depth_reached and,
+    (root first, then by depth and unit id), truncated (the fan-out limit cut the answer), depth_reached and,
     with `edges=True`, edges [{id, input_unit_id, output_unit_id, kind, qty, uom, wo_id, op_seq,
     station, operator, at, measurement_refs}] among those units. Callable from views and from
     `genba trace`.
     """
     root = resolve(lot, serial, item_id, unit_id, None, database)
     sql, args = trace_sql(direction, root["unit_id"], max_depth, max_nodes)
-    dataset = system.db.runPrepQuery(sql, args, database)  # noqa: F821
-    node_rows = [(row[0], row[1], row[2], row[3], row[4]) for row in dataset]
+    node_rows = system.db.runPrepQuery(sql, args, database)  # noqa: F821
     edge_rows = None
     if edges:
         sql, args = edges_sql(direction, root["unit_id"], max_depth)
