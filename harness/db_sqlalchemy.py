@@ -11,6 +11,7 @@ PostgreSQL engines use `pool_pre_ping` so a restarted server is reconnected tran
 from __future__ import annotations
 
 import sqlite3
+import threading
 
 import sqlalchemy
 from sqlalchemy import event
@@ -63,8 +64,9 @@ class _Session(core_db.DbSession):
 class SQLAlchemyConnector(core_db.Connector):
     """A pooled engine for one database URL."""
 
-    def __init__(self, url: str, **engine_options):
+    def __init__(self, url: str, pragmas=None, **engine_options):
         self.url = url
+        self.pragmas = tuple(pragmas) if pragmas is not None else SQLITE_PRAGMAS
         self.dialect = core_db.dialect_of_url(url)
         sa_url = to_sqlalchemy_url(url)
         options = {}
@@ -78,24 +80,40 @@ class SQLAlchemyConnector(core_db.Connector):
             options["max_overflow"] = 10
         options.update(engine_options)
         self.engine = sqlalchemy.create_engine(sa_url, **options)
+        self._keep = []
+        self._lock = threading.Lock()
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", self._on_sqlite_connect)
 
-    @staticmethod
-    def _on_sqlite_connect(dbapi_connection, _record):
+    def _on_sqlite_connect(self, dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
         try:
-            for pragma in SQLITE_PRAGMAS:
+            for pragma in self.pragmas:
                 cursor.execute(pragma)
         finally:
             cursor.close()
 
+    #: SQLite connections kept checked out between statements (a pool checkout costs more than a
+    #: single-row insert); PostgreSQL always goes through the pool so pre-ping can catch a restart.
+    KEEP_SQLITE = 4
+
     def open_session(self):
+        if self._keep:
+            with self._lock:
+                session = self._keep.pop() if self._keep else None
+            if session is not None:
+                return session
         return _Session(self, self.engine.raw_connection())
 
-    @staticmethod
-    def _release(session, broken):
+    def _release(self, session, broken):
         fairy = session.connection
+        if not broken and self.dialect == "sqlite":
+            with self._lock:
+                if len(self._keep) < self.KEEP_SQLITE:
+                    session.in_transaction = False
+                    session._pending_begin = None
+                    self._keep.append(session)
+                    return
         if broken:
             try:
                 fairy.invalidate()
@@ -107,6 +125,13 @@ class SQLAlchemyConnector(core_db.Connector):
             pass
 
     def dispose(self):
+        with self._lock:
+            kept, self._keep = self._keep, []
+        for session in kept:
+            try:
+                session.connection.close()
+            except Exception:  # pragma: no cover
+                pass
         self.engine.dispose()
 
 

@@ -36,6 +36,7 @@ def run_on_host(host, scenario_paths, cwd=None, timeout=1800):
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (REPO_ROOT, env.get("PYTHONPATH")) if p)
     env["JYTHONPATH"] = REPO_ROOT
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # let Jython keep its $py.class files between runs
     argv = _command(host) + ["-m", "harness.core.scenario"] + [os.path.abspath(p) for p in scenario_paths]
     completed = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     try:

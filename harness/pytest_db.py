@@ -124,20 +124,37 @@ class PostgresServer:
         shutil.rmtree(self.base_dir, ignore_errors=True)
 
 
+_SHARED = {}
+
+
 @pytest.fixture(scope="session")
-def postgres_server():
-    """A running throw-away PostgreSQL cluster for the whole session (skips without binaries)."""
+def postgres_server(request):
+    """A running throw-away PostgreSQL cluster for the whole session (skips without binaries).
+
+    One cluster per pytest process, even when several test modules import this fixture; it is
+    stopped and removed when the session ends.
+    """
+    server = _SHARED.get("server")
+    if server is not None:
+        if not server.running:
+            server.start()
+        return server
+    if "error" in _SHARED:
+        require_or_skip(_SHARED["error"])
     bin_dir = find_pg_bin()
     if bin_dir is None:
-        require_or_skip("PostgreSQL binaries (initdb, pg_ctl) not found; install postgresql or set GENBA_PG_BIN")
+        _SHARED["error"] = "PostgreSQL binaries (initdb, pg_ctl) not found; install postgresql or set GENBA_PG_BIN"
+        require_or_skip(_SHARED["error"])
     if os.geteuid() == 0 and shutil.which("runuser") is None:
-        require_or_skip("running as root without runuser: cannot start PostgreSQL as the postgres user")
+        _SHARED["error"] = "running as root without runuser: cannot start PostgreSQL as the postgres user"
+        require_or_skip(_SHARED["error"])
     server = PostgresServer(bin_dir)
     try:
         server.init().start()
     except Exception as exc:
         server.cleanup()
-        require_or_skip("could not start PostgreSQL: %s" % (exc,))
+        _SHARED["error"] = "could not start PostgreSQL: %s" % (exc,)
+        require_or_skip(_SHARED["error"])
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -145,8 +162,14 @@ def postgres_server():
                 break
         except OSError:
             time.sleep(0.1)
-    yield server
-    server.cleanup()
+    _SHARED["server"] = server
+
+    def cleanup():
+        _SHARED.pop("server", None)
+        server.cleanup()
+
+    request.config.add_cleanup(cleanup)
+    return server
 
 
 @pytest.fixture

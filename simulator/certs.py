@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import socket
 
 from asyncua.crypto import cert_gen
 from cryptography import x509
@@ -12,12 +13,15 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 __all__ = ["fingerprint", "make_certificate"]
 
 
-def make_certificate(directory, name, application_uri, hosts=("localhost", "127.0.0.1"), days=30):
+def make_certificate(directory, name, application_uri, hosts=None, days=30):
     """Write `<name>.der` and `<name>.pem` into `directory`; returns (certificate path, key path).
 
     The certificate carries `application_uri` as its URI subject alternative name (OPC UA checks
-    it against the application description) and is usable as both client and server certificate.
+    it against the application description) and `hosts` (default: localhost, 127.0.0.1 and this
+    machine's name) as DNS/IP names; it is usable as both client and server certificate.
     """
+    if hosts is None:
+        hosts = ("localhost", "127.0.0.1", socket.gethostname())
     os.makedirs(directory, exist_ok=True)
     key = cert_gen.generate_private_key()
     names = [x509.UniformResourceIdentifier(application_uri)]

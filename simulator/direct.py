@@ -1,7 +1,7 @@
 """Direct mode: the plant stepped by the gateway's clock, values pushed into a tag sink, no sockets.
 
 Python 2.7/3 common subset (runs in-process under Jython too). The sink is duck-typed: anything
-with `update(tag_path, value, quality, timestamp)` — the harness `gw.tags`. Quality is passed as
+with `update(tag_path, value, quality, timestamp)` - the harness `gw.tags`. Quality is passed as
 None (the sink's Good). The clock is duck-typed too: `now()` and `call_later(seconds, callback)`
 (the harness virtual clock), so plant steps interleave with timer scripts in time order.
 

@@ -178,5 +178,5 @@ KINDS = dict((cls.kind, cls) for cls in (
 
 
 def machine_class(type_id):
-    """The model class for a UDT `typeId` (`Filler`, `Line/Filler` …); unknown kinds run as `Machine`."""
+    """The model class for a UDT `typeId` (`Filler`, `Line/Filler` ...); unknown kinds run as `Machine`."""
     return KINDS.get(type_id.split("/")[-1], Machine)

@@ -10,8 +10,8 @@ Decisions (documented in docs/simulator.md):
   `RejectCount` = parts rejected; infeed == outfeed + reject (no work in progress inside a machine).
 - Micro-stops are reported as state Faulted with a fault code >= 100 lasting a few seconds; major
   faults (MTBF/MTTR) use codes below 100. OEE logic tells them apart by duration or code.
-- Random draws use only `random()`, `gauss()` and `expovariate()`, whose sequences are the same on
-  Python 2.7, Jython 2.7 and Python 3 for an integer seed.
+- Random draws come from `SeededRandom` (SplitMix64 behind the stdlib `random.Random` interface),
+  using only `random()`, `gauss()` and `expovariate()`: the same sequence on CPython and Jython.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -21,8 +21,8 @@ from collections import deque
 
 __all__ = [
     "BLOCKED", "Buffer", "CHANGEOVER", "Counter", "FAULTED", "FAULT_CODES", "Gauge", "IDLE",
-    "Machine", "PLANNED_STOP", "RUNNING", "STARVED", "STATE_NAMES", "Scale", "Scanner", "Source",
-    "UINT32",
+    "Machine", "PLANNED_STOP", "RUNNING", "STARVED", "STATE_NAMES", "Scale", "Scanner", "SeededRandom",
+    "Source", "UINT32",
 ]
 
 RUNNING = 1
@@ -53,6 +53,40 @@ FAULT_CODES = {
 }
 MAJOR_FAULTS = (10, 11, 12, 13, 14)
 MICRO_FAULTS = (101, 102, 103)
+
+
+_MASK64 = (1 << 64) - 1
+
+
+class SeededRandom(random.Random):
+    """`random.Random` whose `random()` is SplitMix64: the same sequence on CPython and Jython.
+
+    Jython seeds its Mersenne Twister differently from CPython, so `random.Random(seed)` gives
+    other numbers there. `gauss()` and `expovariate()` of the stdlib build on `random()` and are
+    kept. Only integer arithmetic and one exact multiplication produce each float.
+    """
+
+    def __init__(self, seed=0):
+        self._state = 0
+        random.Random.__init__(self, seed)
+
+    def seed(self, a=None, version=2):
+        self._state = int(a or 0) & _MASK64
+        self.gauss_next = None
+
+    def random(self):
+        self._state = (self._state + 0x9E3779B97F4A7C15) & _MASK64
+        z = self._state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+        z ^= z >> 31
+        return (z >> 11) * (1.0 / 9007199254740992.0)
+
+    def getstate(self):
+        return (self._state, self.gauss_next)
+
+    def setstate(self, state):
+        self._state, self.gauss_next = state
 
 
 def pick(rng, items):
@@ -156,7 +190,7 @@ class Gauge(object):
         self.history = None
 
     def record(self, keep=True):
-        """Keep every value in `history` as (part serial, value) — for tests and SPC checks."""
+        """Keep every value in `history` as (part serial, value) - for tests and SPC checks."""
         self.history = [] if keep else None
 
     def centre(self):
@@ -265,7 +299,7 @@ class Machine(object):
             raise ValueError("ideal rate of %r must be positive, got %r" % (name, ideal_rate))
         self.name = name
         self.ideal_rate = float(ideal_rate)
-        self.rng = random.Random(seed)
+        self.rng = SeededRandom(seed)
         self.speed_loss = speed_loss
         self.speed_noise = speed_noise
         self.mtbf = mtbf

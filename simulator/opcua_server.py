@@ -21,6 +21,7 @@ import random
 from asyncua import Server, ua
 from asyncua.crypto.permission_rules import User, UserRole
 from asyncua.crypto import uacrypto
+from asyncua.server.binary_server_asyncio import BinaryServer
 from asyncua.server.user_managers import UserManager
 
 from simulator.certs import fingerprint
@@ -123,6 +124,8 @@ class SimulatorServer(object):
         self.jitter = 0.0
         self.clock_offset = datetime.timedelta(0)
         self.starts = 0
+        self.paused = False
+        self._dormant = None            # a killed server whose address space is kept
         self._rng = random.Random(seed)
         self._task = None
         self._lock = asyncio.Lock()
@@ -168,6 +171,9 @@ class SimulatorServer(object):
     async def _start_server(self):
         if self.server is not None:
             return
+        if self._dormant is not None:
+            await self._listen_again()
+            return
         server = Server(user_manager=_PasswordUsers(self.security.users) if self.security.users else None)
         await server.init()
         server.disable_clock(not self.server_clock)
@@ -190,6 +196,16 @@ class SimulatorServer(object):
         self.server = server
         self.starts += 1
         _log.info("simulator serving %d nodes on %s", len(self.nodes), self.endpoint)
+
+    async def _listen_again(self):
+        server, self._dormant = self._dormant, None
+        host, port = server._get_bind_socket_info()
+        server.bserver = BinaryServer(server.iserver, host, port, server.limits)
+        server.bserver.set_policies(server._policies)
+        await server.bserver.start()
+        self.server = server
+        self.starts += 1
+        await self.publish()
 
     async def _trust_list_validator(self):
         trusted = set()
@@ -230,6 +246,9 @@ class SimulatorServer(object):
             await server.write_attribute_value(node.nodeid, self._data_value(node, current))
 
     async def _stop_server(self):
+        if self._dormant is not None:
+            await self._dormant.stop()
+            self._dormant = None
         server, self.server = self.server, None
         if server is None:
             return
@@ -248,8 +267,15 @@ class SimulatorServer(object):
         while True:
             await asyncio.sleep(self.period)
             now = loop.time()
-            await self.tick((now - last) * self.speed)
+            await self.tick(0.0 if self.paused else (now - last) * self.speed)
             last = now
+
+    def pause(self):
+        """Stop stepping the plant (publishing of injected values and faults goes on)."""
+        self.paused = True
+
+    def resume(self):
+        self.paused = False
 
     async def tick(self, dt):
         """Take client writes, step the plant `dt` seconds, publish what changed."""
@@ -312,13 +338,33 @@ class SimulatorServer(object):
         await self.server.write_attribute_value(node.nodeid, self._data_value(node, value))
 
     # ---- fault injection ------------------------------------------------------------------
-    async def kill(self):
-        """The OPC UA server dies: every connection is cut and the endpoint stops listening."""
-        await self._stop_server()
+    async def kill(self, hard=False):
+        """The OPC UA server dies: every connection and session is gone, the port stops listening.
 
-    async def restart(self, downtime=0.0):
+        By default the address space survives in memory so that `restart()` takes milliseconds
+        (building asyncua's standard address space costs seconds); clients cannot tell the
+        difference: their sessions and subscriptions are gone either way. `hard=True` throws
+        the whole server away and builds a new one on restart.
+        """
+        server = self.server
+        if server is None:
+            return
+        if hard:
+            await self._stop_server()
+            return
+        self.server = None
+        self._abort_transports(server)
+        if server.bserver is not None:
+            await server.bserver.stop()
+            server.bserver = None
+        # asyncua keeps activated sessions by authentication token; close them with their subscriptions.
+        for session in list(getattr(server.iserver, "_external_sessions", {}).values()):
+            await session.close_session(True)
+        self._dormant = server
+
+    async def restart(self, downtime=0.0, hard=False):
         """Kill the server, wait `downtime` wall seconds, start it again (the plant kept running)."""
-        await self.kill()
+        await self.kill(hard)
         if downtime:
             await asyncio.sleep(downtime)
         await self._start_server()

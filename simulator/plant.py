@@ -10,6 +10,8 @@ noise, MTBF/MTTR faults, micro-stops, a small reject rate); `overrides` adjust s
 """
 from __future__ import absolute_import, division, print_function
 
+import math
+
 from simulator.kinds import machine_class
 from simulator.line import Line
 
@@ -114,15 +116,18 @@ class Plant(object):
         specs: MachineSpecs (see `machine_specs`).
         seed: plant seed; machine i (in path order) gets its own `random.Random(seed * 1009 + i)`.
         profile: a key of PROFILES.
-        overrides: {machine path or name: {model option: value}} applied after the profile.
+        overrides: {machine path or name: {model option: value}} applied after the profile;
+            the key "*" applies to every machine.
         buffer_capacity: parts between two machines of a line.
+        max_step: longest sub-step of `step()`, in seconds.
     """
 
-    def __init__(self, specs, seed=0, profile="realistic", overrides=None, buffer_capacity=40):
+    def __init__(self, specs, seed=0, profile="realistic", overrides=None, buffer_capacity=40, max_step=0.5):
         if profile not in PROFILES:
             raise ValueError("unknown behaviour profile %r, expected one of %s" % (profile, sorted(PROFILES)))
         overrides = overrides or {}
         self.seed = seed
+        self.max_step = float(max_step)
         self.machines = {}          # machine path -> model
         self.specs = {}             # machine path -> MachineSpec
         self.by_address = {}        # opcItemPath -> (model, MemberSpec)
@@ -130,6 +135,7 @@ class Plant(object):
         ordered = sorted(specs, key=lambda spec: spec.path)
         for index, spec in enumerate(ordered):
             options = dict(PROFILES[profile])
+            options.update(overrides.get("*", {}))
             options.update(overrides.get(spec.name, {}))
             options.update(overrides.get(spec.path, {}))
             options.setdefault("ideal_rate", spec.ideal_rate())
@@ -149,9 +155,17 @@ class Plant(object):
                                    buffer_capacity, serial_prefix=name + "-"))
 
     def step(self, dt):
-        """Advance every line by `dt` seconds."""
-        for line in self.lines:
-            line.step(dt)
+        """Advance every line by `dt` seconds, in sub-steps of at most `max_step` seconds.
+
+        Parts move between machines once per sub-step, so a long step would let buffers, not
+        rates, decide the flow; sub-steps keep a 30 s step equal to sixty 0.5 s steps.
+        """
+        if dt <= 0:
+            return
+        count = int(math.ceil(dt / self.max_step - 1e-9))
+        for _ in range(count):
+            for line in self.lines:
+                line.step(dt / count)
 
     def machine(self, path_or_name):
         """The model at a machine path, or the only machine with that name."""

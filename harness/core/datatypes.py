@@ -142,7 +142,7 @@ def _to_dataset(value):
             raise _conversion_error(value, "DataSet")
     if isinstance(value, dict) and "columns" in value and "rows" in value:
         from . import dataset
-        return dataset.from_json(value)
+        return dataset.dataset_from_json(value)
     raise _conversion_error(value, "DataSet")
 
 

@@ -33,7 +33,7 @@ import time as _time
 import uuid
 
 from harness.core.dataset import BasicDataset, PyDataSet
-from harness.core.sqltext import count_qmarks, named_to_qmark, qmark_to_format
+from harness.core.sqltext import named_to_qmark, qmark_to_format
 
 __all__ = ["CONNECTOR_FACTORIES", "DEFAULT_TX_TIMEOUT_MS", "DatabaseError", "DatabaseUnavailable", "DbService", "DbSession",
            "SwitchableConnector",
@@ -187,6 +187,22 @@ def adapt_param(value, dialect):
 
 # -- sessions and connectors -------------------------------------------------------------------------
 
+_SCANNED = {}
+_SCANNED_MAX = 1024
+
+
+def _scan(sql):
+    """(number of ? placeholders, the SQL in %s style), remembered for the most used statements."""
+    found = _SCANNED.get(sql)
+    if found is None:
+        converted, count = qmark_to_format(sql)
+        found = (count, converted)
+        if len(_SCANNED) >= _SCANNED_MAX:
+            _SCANNED.clear()
+        _SCANNED[sql] = found
+    return found
+
+
 class DbSession(object):
     """One DB-API connection with the few operations the service needs.
 
@@ -208,7 +224,7 @@ class DbSession(object):
 
     def translate(self, sql):
         if self.paramstyle == "format":
-            return qmark_to_format(sql)[0]
+            return _scan(sql)[1]
         return sql
 
     def execute(self, sql, params, get_key=False):
@@ -216,7 +232,7 @@ class DbSession(object):
         params = [adapt_param(p, self.dialect) for p in params]
         want_returning = get_key and self.dialect == "postgresql"
         if want_returning:
-            sql = sql.rstrip().rstrip(";") + " RETURNING id"
+            sql = sql.rstrip().rstrip(";") + "\nRETURNING id"  # a new line: the SQL may end in a -- comment
         if self._pending_begin is not None:
             self._start_pending()
         cursor = self.connection.cursor()
@@ -526,6 +542,8 @@ class DbService(object):
 
     def close(self):
         """Roll back open transactions and dispose every connector."""
+        if self.store_forward is not None:
+            self.store_forward.close()
         with self._lock:
             for tx in list(self._txs.values()):
                 self._end(tx, commit=False)
@@ -550,11 +568,15 @@ class DbService(object):
     def _run(self, sql, args, database, tx, get_key=False):
         if not isinstance(sql, string_types):
             raise DatabaseError("SQL must be text, got %r." % (sql,), sql=sql, args=args)
-        args = list(args) if args is not None else []
-        if isinstance(args, string_types):
-            raise DatabaseError("Arguments must be a list, got the text %r." % (args,), sql=sql, args=args)
+        if args is None:
+            args = []
+        elif isinstance(args, string_types) or isinstance(args, dict) or not hasattr(args, "__iter__"):
+            raise DatabaseError("Arguments must be a list, got %r (SQL: %r)." % (args, sql), sql=sql, args=[args],
+                                database=database)
+        else:
+            args = list(args)
         self.expire_transactions()
-        expected = count_qmarks(sql)
+        expected = _scan(sql)[0]
         if expected != len(args):
             raise DatabaseError("The SQL has %d ? placeholders but %d arguments were given (SQL: %r, args: %r)"
                                 % (expected, len(args), sql, args), sql=sql, args=args, database=database)
@@ -726,8 +748,16 @@ class DbService(object):
         self._named[path] = (stamp, query)
         return query
 
-    def runNamedQuery(self, path, parameters=None, tx=None, getKey=False):
-        """Run `project/db/queries/<path>.sql` (`:name` placeholders) as its sidecar .json says."""
+    def runNamedQuery(self, path, parameters=None, tx=None, getKey=False, *more):
+        """Run `project/db/queries/<path>.sql` (`:name` placeholders) as its sidecar .json says.
+
+        The gateway-scope form `runNamedQuery(project, path, parameters, [tx], [getKey])` is accepted too.
+        """
+        if isinstance(parameters, string_types):  # (project, path, parameters, ...)
+            extra = (tx, getKey) + more
+            path, parameters = parameters, extra[0]
+            tx = extra[1] if len(extra) > 1 else None
+            getKey = extra[2] if len(extra) > 2 else False
         query = self._named_query(path)
         parameters = parameters or {}
         args = []
@@ -762,10 +792,14 @@ class DbService(object):
         return self.runSFPrepUpdate(query, [], datasources)
 
     # -- helpers for the harness -----------------------------------------------------------------
+    #: scheduler(seconds, callback) used by store-and-forward to retry waiting records (the gateway clock).
+    store_forward_scheduler = None
+
     def enable_store_forward(self, journal_path, retry_ms=5000):
         """Turn on store-and-forward with its journal at `journal_path`; returns the queue."""
         from harness.core.store_forward import StoreAndForward
-        self.store_forward = StoreAndForward(self, journal_path, retry_ms=retry_ms)
+        self.store_forward = StoreAndForward(self, journal_path, retry_ms=retry_ms,
+                                             scheduler=self.store_forward_scheduler)
         return self.store_forward
 
     def now(self):

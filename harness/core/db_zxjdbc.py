@@ -205,11 +205,26 @@ class ZxJdbcConnector(core_db.Connector):
         return _CursorFactory(raw, self.dialect)
 
     def open_session(self):
-        with self._lock:
-            connection = self._idle.pop() if self._idle else None
-        if connection is None:
-            connection = self._connect()
-        return _JdbcSession(self, connection)
+        while True:
+            with self._lock:
+                connection = self._idle.pop() if self._idle else None
+            if connection is None:
+                return _JdbcSession(self, self._connect())
+            if self._usable(connection):
+                return _JdbcSession(self, connection)
+            try:
+                connection.close()
+            except Exception:  # pragma: no cover
+                pass
+
+    def _usable(self, connection):
+        """A pooled PostgreSQL connection is checked (the server may have restarted since)."""
+        if self.dialect != "postgresql":
+            return True
+        try:
+            return bool(connection._connection.__connection__.isValid(2))
+        except Exception:  # pragma: no cover - Jython only
+            return False
 
     def _release(self, session, broken):
         connection = session.connection

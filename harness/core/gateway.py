@@ -28,6 +28,7 @@ from .system.dates import make_date_namespace
 from .system.namespace import Namespace
 from .system.tags import make_tag_namespace
 from .system.util import make_util_namespace
+from .net import httpClient
 from .tagmodel import load_project_tags
 from .tagprovider import TagRuntime
 
@@ -105,6 +106,7 @@ class Gateway(object):
         self.system.util = make_util_namespace(self)
         self.system.dataset = self._dataset_namespace()
         self.system.db = self._database_namespace()
+        self.system.net = Namespace("system.net", {"httpClient": httpClient})
         self.events = load_gateway_events(os.path.join(self.project_dir, "events"), self.shared_globals)
         self.message_handlers = self.events.messages
 

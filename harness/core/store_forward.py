@@ -13,7 +13,8 @@ to `StoreAndForward.submit`, which
 
 When the database cannot be reached the record stays queued and the drain stops for that
 datasource (records for other datasources go on); the next `submit` or `drain()` after
-`retry_ms` of clock time tries again. A record that fails while the database answers `SELECT 1`
+`retry_ms` of clock time tries again, and so does the optional `scheduler` (the gateway clock)
+`retry_ms` after a drain that left records waiting. A record that fails while the database answers `SELECT 1`
 is retried once and then quarantined (`{"op": "bad", "key", "error"}` in the journal and one JSON
 line in `<journal>.quarantine`) so a bad statement cannot block the queue. When nothing is pending
 the journal is truncated. Arguments must be None, bool, int, float, text or datetimes.
@@ -56,8 +57,10 @@ def _decode_arg(value):
 class StoreAndForward(object):
     """The durable queue in front of `service` (a DbService); one journal file per gateway."""
 
-    def __init__(self, service, journal_path, retry_ms=5000, fsync=True):
+    def __init__(self, service, journal_path, retry_ms=5000, fsync=True, scheduler=None):
         self.service = service
+        self.scheduler = scheduler  # scheduler(seconds, callback): retries while records wait
+        self._retry_handle = None
         self.journal_path = journal_path
         self.quarantine_path = journal_path + ".quarantine"
         self.retry_ms = retry_ms
@@ -174,7 +177,22 @@ class StoreAndForward(object):
             self.forwarded += done
             if not remaining:
                 self._truncate()
+            elif self.scheduler is not None and self._retry_handle is None:
+                self._retry_handle = self.scheduler(self.retry_ms / 1000.0, self._retry)
             return done
+
+    def _retry(self):
+        self._retry_handle = None
+        try:
+            self.drain(force=True)
+        except DatabaseError:  # pragma: no cover - drain itself reports failures as "down"
+            pass
+
+    def close(self):
+        """Stop scheduled retries (the journal keeps what is pending)."""
+        handle, self._retry_handle = self._retry_handle, None
+        if handle is not None and hasattr(handle, "cancel"):
+            handle.cancel()
 
     def _forward(self, record, second_try=False):
         service = self.service

@@ -6,7 +6,8 @@ Both sides write the same row into the same schema (project migrations) in a fre
 the same pragmas (WAL, synchronous=FULL, foreign keys, busy timeout), one transaction per row.
 The system.db side goes through the whole path a script uses: argument check, placeholder scan,
 value adaptation, a pooled SQLAlchemy connection, commit, release. Also shown (not in the ratio):
-the same insert in an explicit system.db transaction and through store-and-forward.
+the same insert in an explicit system.db transaction and through store-and-forward, and both sides
+again with synchronous=OFF (no fsync: what remains is the cost of the layers; `ratio_vs_raw_no_fsync`).
 Ends with one JSON line; `ratio_vs_raw` = system.db rows/s / raw rows/s (target >= 0.5).
 """
 from __future__ import annotations
@@ -25,7 +26,7 @@ sys.path.insert(0, ROOT)
 
 from harness.core import migrations  # noqa: E402
 from harness.core.db import DbService, format_timestamp  # noqa: E402
-from harness.db_sqlalchemy import sqlite_pragmas  # noqa: E402
+from harness.db_sqlalchemy import SQLAlchemyConnector, sqlite_pragmas  # noqa: E402
 
 INSERT = ("INSERT INTO production_records (record_key, machine, good_count, reject_count, recorded_at) "
           "VALUES (?, ?, ?, ?, ?)")
@@ -38,11 +39,14 @@ def fresh_service(folder, name):
     return service
 
 
-def bench_raw(folder, n):
-    service = fresh_service(folder, "raw.db")
+NO_FSYNC = tuple(p for p in sqlite_pragmas() if not p.startswith("PRAGMA synchronous")) + ("PRAGMA synchronous=OFF",)
+
+
+def bench_raw(folder, n, pragmas=None, name="raw.db"):
+    service = fresh_service(folder, name)
     service.close()
-    conn = sqlite3.connect(os.path.join(folder, "raw.db"))
-    for pragma in sqlite_pragmas():
+    conn = sqlite3.connect(os.path.join(folder, name))
+    for pragma in pragmas or sqlite_pragmas():
         conn.execute(pragma)
     start = time.perf_counter()
     for i in range(n):
@@ -53,8 +57,11 @@ def bench_raw(folder, n):
     return elapsed
 
 
-def bench_system_db(folder, n):
-    db = fresh_service(folder, "sysdb.db")
+def bench_system_db(folder, n, pragmas=None, name="sysdb.db"):
+    db = fresh_service(folder, name)
+    if pragmas is not None:
+        db.close()
+        db.set_connector("genba", SQLAlchemyConnector(db.url(), pragmas=pragmas))
     db.runPrepUpdate(INSERT, ["warm", "M0", 0, 0, T0])
     start = time.perf_counter()
     for i in range(n):
@@ -98,6 +105,8 @@ def main(argv=None):
         sysdb = bench_system_db(folder, n)
         tx = bench_transaction(folder, n)
         sf = bench_store_forward(folder, n)
+        raw_fast = bench_raw(folder, n * 5, NO_FSYNC, "raw-nofsync.db")
+        sysdb_fast = bench_system_db(folder, n * 5, NO_FSYNC, "sysdb-nofsync.db")
     rate = lambda seconds: n / seconds if seconds > 0 else float("inf")  # noqa: E731
     rows = [("raw sqlite3 (baseline)", raw), ("system.db.runPrepUpdate", sysdb),
             ("system.db transaction per row", tx), ("system.db.runSFPrepUpdate", sf)]
@@ -105,10 +114,15 @@ def main(argv=None):
     for name, seconds in rows:
         print("%-32s %10.3f %12.0f" % (name, seconds, rate(seconds)))
     ratio = rate(sysdb) / rate(raw)
-    print("ratio system.db / raw: %.2f (target >= 0.5)" % ratio)
+    ratio_fast = raw_fast / sysdb_fast if sysdb_fast > 0 else float("inf")
+    print("%-32s %10.3f %12.0f" % ("raw sqlite3, sync=OFF, %d rows" % (n * 5), raw_fast, n * 5 / raw_fast))
+    print("%-32s %10.3f %12.0f" % ("system.db, sync=OFF, %d rows" % (n * 5), sysdb_fast, n * 5 / sysdb_fast))
+    print("ratio system.db / raw: %.2f (target >= 0.5); without fsync (layer overhead only): %.2f"
+          % (ratio, ratio_fast))
     print(json.dumps({"bench": "db", "ratio_vs_raw": round(ratio, 3), "rows": n,
                       "raw_rows_per_s": round(rate(raw)), "system_db_rows_per_s": round(rate(sysdb)),
                       "transaction_rows_per_s": round(rate(tx)), "store_forward_rows_per_s": round(rate(sf)),
+                      "ratio_vs_raw_no_fsync": round(ratio_fast, 3),
                       "target": "ratio_vs_raw >= 0.5"}))
     return 0
 

@@ -189,3 +189,16 @@ def test_store_and_forward_direct_use_returns_the_record_key(sqlite_url, clock, 
     assert key == "fixed-key"
     assert service.runScalarPrepQuery("SELECT datasource FROM sf_applied WHERE record_key = ?", [key]) == "genba"
     service.close()
+
+
+def test_outage_scenario_on_the_gateway_keeps_every_record_in_order_and_drops_the_abandoned_transaction():
+    from harness.core.scenario import run_scenario
+    result = run_scenario(os.path.join(os.path.dirname(__file__), "..", "scenarios", "db_production_outage.py"))
+    assert "error" not in result, result
+    # back at second 80; the queue waits for its retry (every 5 s of clock time) and drains at 85
+    assert result["waiting_per_second"] == [0] * 20 + list(range(1, 66)) + [0] * 5
+    assert [r[0] for r in result["records"]] == ["r%03d" % i for i in range(90)]
+    assert result["records"][79] == ["r079", 237, 3, "2026-01-05T06:01:19.000"]
+    assert result["open_transactions_after_timeout"] == 0
+    assert result["summary"] == [["M1", 90, 12015, "2026-01-05T06:01:29.000"],
+                                 ["M2", 1, 1, "2026-01-05T06:01:30.000"]]

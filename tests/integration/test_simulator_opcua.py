@@ -204,12 +204,13 @@ def test_dropped_connections_cut_the_client_but_the_server_keeps_listening(loop,
     assert loop.run(scenario()) == (True, ua.StatusCodes.Good)
 
 
-def test_a_killed_server_refuses_connections_and_after_restart_serves_the_plant_it_kept_running(loop):
+@pytest.mark.parametrize("hard", [False, True], ids=["address-space-kept", "hard"])
+def test_a_killed_server_refuses_connections_and_after_restart_serves_the_plant_it_kept_running(loop, hard):
     server = SimulatorServer(make_plant(), free_endpoint(), auto_step=False, server_clock=False)
 
     async def scenario():
         async with server:
-            await server.kill()
+            await server.kill(hard=hard)
             await server.tick(3.0)  # the machines keep producing while the OPC UA side is down
             refused = False
             try:
@@ -293,3 +294,14 @@ def test_the_secure_server_offers_only_basic256sha256_sign_and_encrypt(loop, sec
 def test_security_refuses_an_encrypting_policy_without_a_certificate():
     with pytest.raises(ValueError):
         Security("Basic256Sha256")
+
+
+def test_genba_sim_serves_the_project_plant_and_reports_its_totals(capsys):
+    import json
+
+    from harness.cli import main
+    assert main(["sim", "--endpoint", free_endpoint(), "--duration", "0.5", "--speed", "20", "--seed", "3",
+                 "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["nodes"] == 164
+    assert len(document["totals"]) == 19

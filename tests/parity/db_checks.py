@@ -236,6 +236,19 @@ def check_datasets(db, clock, tmp):
 CHECKS = [(name[6:], fn) for name, fn in sorted(globals().items()) if name.startswith("check_")]
 
 
+def drop_every_table(db, url):
+    """Each check starts on an empty database, whatever tables the project's migrations made."""
+    if url.startswith("postgres"):
+        tables = [r[0] for r in db.runQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+        suffix = " CASCADE"
+    else:
+        tables = [r[0] for r in db.runQuery(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        suffix = ""
+    for table in tables:
+        db.runUpdateQuery("DROP TABLE IF EXISTS " + table + suffix)
+
+
 def run(url):
     results = {}
     for name, fn in CHECKS:
@@ -244,8 +257,7 @@ def run(url):
         clock = Clock()
         db._millis = clock.millis
         try:
-            for table in ("lots", "production_records", "sf_applied", "schema_migrations"):
-                db.runUpdateQuery("DROP TABLE IF EXISTS " + table)
+            drop_every_table(db, url)
             if name not in ("migrations", "store_forward"):
                 schema(db)
             results[name] = fn(db, clock, tmp)

@@ -13,12 +13,17 @@ CHECKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "db_checks.py"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def run_checks(command, out, urls):
-    completed = subprocess.run(command + [CHECKS, str(out)] + urls, cwd=ROOT, capture_output=True, text=True,
-                               timeout=600)
-    if completed.returncode != 0 or not os.path.exists(str(out)):
-        raise AssertionError("db checks failed on %s:\n%s\n%s" % (command[0], completed.stdout[-3000:],
-                                                                  completed.stderr[-3000:]))
+def start_checks(command, out, urls):
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # let Jython cache its compiled modules for the next run
+    return subprocess.Popen(command + [CHECKS, str(out)] + urls, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, universal_newlines=True)
+
+
+def finish_checks(process, out):
+    stdout, stderr = process.communicate(timeout=600)
+    if process.returncode != 0 or not os.path.exists(str(out)):
+        raise AssertionError("db checks failed on %s:\n%s\n%s" % (process.args[0], stdout[-3000:], stderr[-3000:]))
     with open(str(out)) as handle:
         return json.load(handle)["results"]
 
@@ -32,24 +37,32 @@ def postgres_available(request):
 
 
 @pytest.fixture(scope="module")
-def cpython_results(tmp_path_factory, postgres_available):
-    tmp = tmp_path_factory.mktemp("cpython")
-    urls = ["sqlite:///" + str(tmp / "checks.db")]
-    if postgres_available is not None:
-        urls.append(postgres_available.create_database())
-    return run_checks([sys.executable], tmp / "out.json", urls)
+def results(tmp_path_factory, postgres_available):
+    """{"cpython": ..., "jython": ... or None}: both hosts run at the same time."""
+    runs = {}
+    hosts = [("cpython", [sys.executable])]
+    command = jython_command()
+    if command is not None:
+        hosts.append(("jython", command))
+    for host, argv in hosts:
+        tmp = tmp_path_factory.mktemp(host)
+        urls = ["sqlite:///" + str(tmp / "checks.db")]
+        if postgres_available is not None:
+            urls.append(postgres_available.create_database())
+        runs[host] = (start_checks(argv, tmp / "out.json", urls), tmp / "out.json")
+    return dict((host, finish_checks(*runs[host])) for host in runs)
 
 
 @pytest.fixture(scope="module")
-def jython_results(tmp_path_factory, postgres_available):
-    command = jython_command()
-    if command is None:
+def cpython_results(results):
+    return results["cpython"]
+
+
+@pytest.fixture(scope="module")
+def jython_results(results):
+    if "jython" not in results:
         require_or_skip("real Jython needs java and /usr/share/java/{jython,sqlite-jdbc,postgresql}.jar")
-    tmp = tmp_path_factory.mktemp("jython")
-    urls = ["sqlite:///" + str(tmp / "checks.db")]
-    if postgres_available is not None:
-        urls.append(postgres_available.create_database())
-    return run_checks(command, tmp / "out.json", urls)
+    return results["jython"]
 
 
 def assert_same(left, right):

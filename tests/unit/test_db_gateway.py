@@ -56,3 +56,21 @@ def test_system_dataset_functions_are_attached(gw):
 def test_functions_not_emulated_are_refused_by_name(gw):
     with pytest.raises(NotEmulated, match="system.db.execQuery"):
         gw.eval("system.db.execQuery")
+
+
+def test_records_queued_while_the_database_is_down_are_forwarded_by_the_gateway_clock(gw):
+    from harness.core.db import SwitchableConnector
+    service = gw.system.db._service
+    switch = SwitchableConnector(service.connector("genba"))
+    service.set_connector("genba", switch)
+    switch.available = False
+    gw.execute("for i in range(3):\n"
+               "    system.db.runSFPrepUpdate('INSERT INTO production_records (record_key, machine, good_count,"
+               " reject_count, recorded_at) VALUES (?, ?, ?, ?, ?)', ['k%d' % i, 'M1', i, 0, system.date.now()],"
+               " ['genba'])\n")
+    assert service.store_forward.pending_count() == 3
+    switch.available = True
+    gw.clock.advance(6)
+    assert service.store_forward.pending_count() == 0
+    assert [r[0] for r in gw.eval("system.db.runQuery('SELECT record_key FROM production_records ORDER BY id')")] \
+        == ["k0", "k1", "k2"]

@@ -380,3 +380,21 @@ def test_badly_named_or_duplicate_migrations_are_errors(tmp_path):
     (tmp_path / "0001_b.sql").write_text("")
     with pytest.raises(migrations.MigrationError, match="share the number 0001"):
         migrations.discover(str(tmp_path))
+
+
+def test_arguments_that_are_not_a_list_are_an_error(db):
+    with pytest.raises(DatabaseError, match="Arguments must be a list, got 'L1'"):
+        db.runPrepQuery("SELECT * FROM lots WHERE lot = ?", "L1")
+    with pytest.raises(DatabaseError, match="Arguments must be a list, got 5"):
+        db.runPrepQuery("SELECT * FROM lots WHERE qty = ?", 5)
+
+
+def test_named_query_gateway_scope_form_with_a_project_name(db):
+    write_named(db, "lots/count_all", "SELECT COUNT(*) FROM lots WHERE qty >= :qty", "ScalarQuery", [("qty", "Int4")])
+    insert(db, "L1", 3)
+    assert db.runNamedQuery("genba", "lots/count_all", {"qty": 1}) == 1
+
+
+def test_get_key_works_when_the_statement_ends_in_a_comment_holding_a_question_mark(db):
+    key = db.runPrepUpdate("INSERT INTO lots (lot, qty) VALUES (?, ?) -- why? because;\n", ["L1", 1], getKey=True)
+    assert key == 1

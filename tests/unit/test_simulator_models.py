@@ -296,3 +296,11 @@ def test_vision_inspection_failures_are_rejected_with_result_two():
                                            ("Machine", "Machine"), ("Robot", "Machine")])
 def test_machine_class_follows_the_last_part_of_the_type_id(type_id, kind):
     assert machine_class(type_id).kind == kind
+
+
+def test_seeded_random_gives_the_pinned_splitmix64_sequence_on_every_host():
+    from simulator.models import SeededRandom
+    rng = SeededRandom(1009)
+    assert [rng.random() for _ in range(3)] == [0.5722525312637008, 0.008804557257786172, 0.48042481947231264]
+    rng.seed(1009)
+    assert rng.random() == 0.5722525312637008

@@ -34,3 +34,10 @@ def test_values_that_cannot_be_coerced_fail_with_a_quality(value, data_type, qua
         coerce(value, data_type)
     assert failure.value.quality.getName() == quality
     assert repr(value)[:10] in failure.value.quality.getDiagnosticMessage()
+
+
+def test_a_dataset_tag_takes_the_json_form_of_real_exports():
+    value = coerce('{"columns":[{"name":"lot","type":"java.lang.String"},{"name":"qty","type":"java.lang.Integer"}],'
+                   '"rows":[["L1",5],["L2",7]]}', "DataSet")
+    assert list(value.getColumnNames()) == ["lot", "qty"]
+    assert [value.getValueAt(r, "qty") for r in range(value.getRowCount())] == [5, 7]

@@ -59,8 +59,10 @@ def make_db_service(project_dir, clock, databases=None, default_database=None):
             migrations.upgrade(svc, migrations_dir, name)
 
     service.on_first_use = migrate
+    if hasattr(clock, "call_later"):
+        service.store_forward_scheduler = clock.call_later
     url = service.url()
-    if isinstance(url, str) or hasattr(url, "startswith"):
+    if hasattr(url, "startswith"):
         service.store_forward_path = _journal_path(url, project_dir)
     for name in service.database_names():
         try:

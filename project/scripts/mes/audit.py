@@ -117,20 +117,28 @@ def _as_dict(row):
     return result
 
 
+_HISTORY = {
+    "both": "SELECT seq, recorded_at, actor, action, subject, details, reason FROM audit_trail "
+            "WHERE subject = ? AND actor = ? ORDER BY seq",
+    "subject": "SELECT seq, recorded_at, actor, action, subject, details, reason FROM audit_trail "
+               "WHERE subject = ? ORDER BY seq",
+    "actor": "SELECT seq, recorded_at, actor, action, subject, details, reason FROM audit_trail "
+             "WHERE actor = ? ORDER BY seq",
+    "all": "SELECT seq, recorded_at, actor, action, subject, details, reason FROM audit_trail "
+           "ORDER BY seq",
+}
+
+
 def history(subject=None, actor=None, limit=200, tx=None):
     """Audit rows (oldest first) for a subject and/or actor, details decoded from JSON."""
-    sql = "SELECT seq, recorded_at, actor, action, subject, details, reason FROM audit_trail"
-    args = []
     if subject is not None and actor is not None:
-        sql += " WHERE subject = ? AND actor = ?"
-        args = [subject, actor]
+        sql, args = _HISTORY["both"], [subject, actor]
     elif subject is not None:
-        sql += " WHERE subject = ?"
-        args = [subject]
+        sql, args = _HISTORY["subject"], [subject]
     elif actor is not None:
-        sql += " WHERE actor = ?"
-        args = [actor]
-    sql += " ORDER BY seq"
+        sql, args = _HISTORY["actor"], [actor]
+    else:
+        sql, args = _HISTORY["all"], []
 
     def work(tx):
         found = mes.transaction.rows(sql, args, tx)  # noqa: F821

@@ -119,7 +119,7 @@ def _direct_check(username, station_id, wo_id, op_seq, tx):
     mes.security.require_role(username, "operator", tx)  # noqa: F821
     mes.security.require_signed_in(username, station_id, tx)  # noqa: F821
     op = mes.operation.get(wo_id, op_seq, tx)  # noqa: F821
-    mes.operation.check_station(op, station_id, tx)  # noqa: F821
+    mes.operation.check_station(op, station_id, tx, False)  # noqa: F821 - crews share an op
     if op["status"] != "in_progress":
         raise mes.errors.StateConflict(  # noqa: F821
             "Cannot clock on to %s/%r: the operation is %r, not in progress."
@@ -153,6 +153,11 @@ def clock_on_crew(actor, crew_id, wo_id, op_seq, tx=None):
                 raise mes.security.NotSignedIn(  # noqa: F821
                     "Crew member %r is not signed in at any station." % (username,))
             _direct_check(username, station_id, wo_id, op_seq, tx)
+            current = open_entry(username, tx)
+            if current is not None and current["kind"] == "direct" and \
+                    current["wo_id"] == wo_id and int(current["op_seq"]) == int(op_seq):
+                entries[username] = int(current["id"])  # already on it: keep the entry
+                continue
             entries[username] = _open(username, mes.compat.text(station_id), "direct",  # noqa: F821
                                       wo_id, int(op_seq), None, crew_id, tx)
         return entries
@@ -190,14 +195,16 @@ def hours(wo_id=None, tx=None):
     Returns a list of dicts {wo_id, op_seq, username, kind, indirect_code, hours, entries},
     sorted; `hours` is total milliseconds / 3 600 000.
     """
-    sql = ("SELECT wo_id, op_seq, username, kind, indirect_code, SUM(duration_ms) AS ms, "
-           "COUNT(*) AS entries FROM labor_entries WHERE clock_off IS NOT NULL")
-    args = []
-    if wo_id is not None:
-        sql += " AND wo_id = ?"
-        args = [wo_id]
-    sql += (" GROUP BY wo_id, op_seq, username, kind, indirect_code"
-            " ORDER BY kind, wo_id, op_seq, username, indirect_code")
+    if wo_id is None:
+        sql, args = ("SELECT wo_id, op_seq, username, kind, indirect_code, SUM(duration_ms) AS ms, "
+                     "COUNT(*) AS entries FROM labor_entries WHERE clock_off IS NOT NULL "
+                     "GROUP BY wo_id, op_seq, username, kind, indirect_code "
+                     "ORDER BY kind, wo_id, op_seq, username, indirect_code"), []
+    else:
+        sql, args = ("SELECT wo_id, op_seq, username, kind, indirect_code, SUM(duration_ms) AS ms, "
+                     "COUNT(*) AS entries FROM labor_entries WHERE clock_off IS NOT NULL AND "
+                     "wo_id = ? GROUP BY wo_id, op_seq, username, kind, indirect_code "
+                     "ORDER BY kind, wo_id, op_seq, username, indirect_code"), [wo_id]
 
     def work(tx):
         result = []

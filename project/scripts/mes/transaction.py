@@ -42,6 +42,17 @@ def run(work, tx=None, database=None):
     return result
 
 
+def _plain_text(value):
+    """ASCII text from JDBC (unicode on Jython) as `str`, so messages that show it with %r read the
+    same on every host ('WO-1', not u'WO-1'); other values unchanged."""
+    if mes.compat.PY2 and isinstance(value, mes.compat.text_type):  # noqa: F821
+        try:
+            return value.encode("ascii")
+        except UnicodeError:
+            return value
+    return value
+
+
 def rows(sql, args, tx):
     """Run a `?`-placeholder SELECT in `tx` and return a list of dicts keyed by lower-case column."""
     ds = system.db.runPrepQuery(sql, list(args), DATABASE, tx)  # noqa: F821
@@ -49,7 +60,7 @@ def rows(sql, args, tx):
     result = []
     for index in range(len(ds)):
         row = ds[index]
-        result.append(dict((names[c], row[c]) for c in range(len(names))))
+        result.append(dict((names[c], _plain_text(row[c])) for c in range(len(names))))
     return result
 
 

@@ -90,10 +90,10 @@ def station(station_id, tx=None):
 
 def stations(work_center_id=None, tx=None):
     """All stations (of one work center when given), sorted by id."""
-    sql = "SELECT station_id, work_center_id, description, machine_path FROM stations"
-    args = []
-    if work_center_id is not None:
-        sql += " WHERE work_center_id = ?"
-        args = [work_center_id]
-    sql += " ORDER BY station_id"
+    if work_center_id is None:
+        sql, args = ("SELECT station_id, work_center_id, description, machine_path FROM stations "
+                     "ORDER BY station_id"), []
+    else:
+        sql, args = ("SELECT station_id, work_center_id, description, machine_path FROM stations "
+                     "WHERE work_center_id = ? ORDER BY station_id"), [work_center_id]
     return mes.transaction.run(lambda tx: mes.transaction.rows(sql, args, tx), tx)  # noqa: F821
