@@ -159,6 +159,15 @@ def _material(m):
     m.material.consume("WO-0990", "R-5501", "PRESS-1", "ana", 20.0)
     m.material.consume("WO-0990", "R-5502", "PRESS-1", "ana", 5.0)
     m.material.report_production("WO-0990", 100.0, "ana")
+    m.bom.set_lines("WO-0991", [
+        {"line_no": 10, "item_id": "HOUSING", "qty_per": 1, "qty_required": 2.0, "uom": "EA", "op_seq": 10,
+         "station": "PRESS-1"},
+        {"line_no": 20, "item_id": "BRG-6202", "qty_per": 1, "qty_required": 2.0, "uom": "EA", "op_seq": 10,
+         "station": "PRESS-1"}], "eve")
+    m.material.open_output("WO-0991", "PUMP-100", "PMP-0991", "ana", "lot", "ea")
+    m.lot.set_status("H-0990", "HOUSING", "released", "quinn", "first article approved")
+    m.material.consume("WO-0991", "H-0990", "PRESS-1", "ana", 2.0)
+    m.material.consume("WO-0991", "BRG-L101", "PRESS-1", "ana", 2.0)
 
 
 def seed(gw):
@@ -172,6 +181,7 @@ def seed(gw):
                                       ("WO-1002", 25, "2026-01-06 10:00", 300),
                                       ("WO-1003", 40, "2026-01-07 10:00", 500)):
         m.workorder.release("lee", wo_id, "PUMP-100", "B", qty, due, priority)
+    m.workorder.hold("lee", "WO-1003", "customer change request CR-77 pending")
     _material(m)
     gw.settle()
     return gw

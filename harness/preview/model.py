@@ -209,7 +209,8 @@ class Bindings(object):
                               and entry["onChange"].get("script"))
         self.errors = {}
         self.query_cache = {}   # target -> (key, monotonic time, value)
-        self.stale = set()      # targets whose query must run again (refreshBinding)
+        self.stale = set()      # targets to evaluate afresh (refreshBinding)
+        self.transform_cache = {}  # target -> (input JSON, transformed value)
 
     def get(self, target):
         for name, binding in self.entries:
@@ -307,6 +308,10 @@ class ViewInstance(object):
                     self.page.run_change_script(owner, bindings.on_change[target], target, previous, value)
 
     def evaluate(self, bindings, target, binding, owner):
+        value = self.source(bindings, target, binding, owner)
+        return self.transformed(bindings, target, binding, owner, value)
+
+    def source(self, bindings, target, binding, owner):
         kind = binding.get("type")
         config = binding.get("config", {})
         host = self.page.host
@@ -327,8 +332,23 @@ class ViewInstance(object):
             value = self.query(bindings, target, config, owner)
         else:
             raise BindingError("binding type %r is not supported by the preview" % (kind,))
-        for transform in binding.get("transforms", []):
+        return value
+
+    def transformed(self, bindings, target, binding, owner, value):
+        transforms = binding.get("transforms", [])
+        if not transforms:
+            bindings.stale.discard(target)
+            return value
+        # Like Perspective, transforms run when their input changes (or on refreshBinding), not on
+        # every evaluation: a script transform that reads the database is not re-run each tick.
+        key = json.dumps(plain(value), sort_keys=True, default=str)
+        cached = bindings.transform_cache.get(target)
+        if cached is not None and cached[0] == key and target not in bindings.stale:
+            return cached[1]
+        bindings.stale.discard(target)
+        for transform in transforms:
             value = self.transform(transform, value, owner, target)
+        bindings.transform_cache[target] = (key, value)
         return value
 
     def query(self, bindings, target, config, owner):
@@ -343,7 +363,6 @@ class ViewInstance(object):
             (rate > 0 and time.monotonic() - cached[1] >= rate)
         if not due:
             return cached[2]
-        bindings.stale.discard(target)
         value = plain(self.page.host.named_query(config.get("queryPath", ""), params))
         bindings.query_cache[target] = (key, time.monotonic(), value)
         return value
