@@ -151,6 +151,7 @@ def _material(m):
     for wo_id, qty in (("WO-1001", 10.0), ("WO-1002", 25.0)):
         m.bom.set_lines(wo_id, [{"line_no": 10, "item_id": "BRG-6202", "qty_per": 1, "qty_required": qty,
                                  "uom": "EA", "op_seq": 10, "station": "PRESS-1"}], "eve")
+        m.material.open_output(wo_id, "PUMP-100", "PMP-" + wo_id[3:], "lee", "lot", "ea")
     for lot_no, qty in (("R-5501", 100.0), ("R-5502", 40.0)):
         m.lot.receive("RESIN-A", lot_no, qty, "KG", "ana", "2026-12-31", "quarantine", "Silo 2")
         m.lot.set_status(lot_no, "RESIN-A", "released", "quinn", "certificate checked")

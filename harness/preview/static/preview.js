@@ -161,6 +161,9 @@ R["ia.display.table"] = (node) => {
     let cols = (n.props.columns || []).filter(c => c.visible !== false && c.field);
     if (!cols.length && data.length) cols = Object.keys(data[0]).map(f => ({field: f}));
     const sel = (n.props.selection || {}).selectedRow;
+    const sig = JSON.stringify([data, cols, sel]);
+    if (e.dataset.sig === sig) return;  // unchanged: keep the rows (and the user's place)
+    e.dataset.sig = sig;
     table.innerHTML = "";
     const head = el("tr");
     for (const c of cols) head.appendChild(el("th", "", (c.header && c.header.title) || c.field));
@@ -214,7 +217,11 @@ R["ia.display.tree"] = (node) => {
     });
     return ul;
   };
-  return [e, (n) => { e.innerHTML = ""; e.appendChild(draw(n.props.items, [])); }];
+  return [e, (n) => {
+    const sig = JSON.stringify(n.props.items || []);
+    if (e.dataset.sig === sig) return;
+    e.dataset.sig = sig; e.innerHTML = ""; e.appendChild(draw(n.props.items, []));
+  }];
 };
 R["ia.chart.xy"] = () => {
   const e = el("div", "c-chart");
