@@ -111,6 +111,10 @@ def test_an_operator_signs_in_scans_a_lot_and_completes_the_guided_operation_by_
     component(page, "Scan").fill("BRG-L100")
     component(page, "Consume").click()
     assert message(page, "Consumed") == "Consumed 10.0 EA of BRG-6202 from lot BRG-L100"
+    page.wait_for_function("() => document.querySelector(\"[data-component='Bom'] tbody td:nth-child(3)\")"
+                           ".textContent === '10'")
+    assert [cell.inner_text() for cell in component(page, "Bom").locator("tbody td").all()] == \
+        ["BRG-6202", "10", "10", "0", "EA"]
 
     component(page, "NextStep").wait_for()
     page.wait_for_function("() => document.querySelector(\"[data-component='NextStep']\").textContent"

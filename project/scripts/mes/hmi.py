@@ -5,7 +5,20 @@ thin (an event script or a script transform calls one of these).
 """
 from __future__ import absolute_import, division, print_function
 
-__all__ = ["shift_window", "spc_rows", "spc_summary", "trace_view"]
+__all__ = ["bom_rows", "shift_window", "spc_rows", "spc_summary", "trace_view"]
+
+
+def bom_rows(wo_id, op_seq=None):
+    """The BOM lines of the running operation for the station screen; [] when nothing runs."""
+    if not wo_id:
+        return []
+    try:
+        found = mes.bom.lines(wo_id, int(op_seq) if op_seq else None)  # noqa: F821
+    except mes.errors.NotFound:  # noqa: F821 - an order without a BOM
+        return []
+    return [{"line_no": line["line_no"], "item_id": line["item_id"], "required": line["qty_required"],
+             "consumed": line["consumed"], "remaining": line["remaining"], "uom": line["uom"],
+             "mode": line["consumption_mode"]} for line in found]
 
 
 def spc_rows(char_id, last=30):
