@@ -316,14 +316,7 @@ class ViewInstance(object):
         config = binding.get("config", {})
         host = self.page.host
         if kind == "tag":
-            mode = config.get("mode", "direct")
-            path = config.get("tagPath", "")
-            if mode == "indirect":
-                refs = dict((k, self.substitute(v, owner)) for k, v in config.get("references", {}).items())
-                path = _REF.sub(lambda m: "%s" % refs.get(m.group(1), m.group(0)), path)
-            elif mode == "expression":
-                path = "%s" % self.expression(path, owner)
-            value = host.read_tag(path)
+            value = host.read_tag(self.tag_path(config, owner))
         elif kind == "property":
             value = self.resolve(config.get("path", ""), owner)
         elif kind == "expr":
@@ -350,6 +343,17 @@ class ViewInstance(object):
             value = self.transform(transform, value, owner, target)
         bindings.transform_cache[target] = (key, value)
         return value
+
+    def tag_path(self, config, owner):
+        """The tag path a tag binding reads now (indirect references and expression mode resolved)."""
+        mode = config.get("mode", "direct")
+        path = config.get("tagPath", "")
+        if mode == "indirect":
+            refs = dict((k, self.substitute(v, owner)) for k, v in config.get("references", {}).items())
+            path = _REF.sub(lambda m: "%s" % refs.get(m.group(1), m.group(0)), path)
+        elif mode == "expression":
+            path = "%s" % self.expression(path, owner)
+        return path
 
     def query(self, bindings, target, config, owner):
         params = {}

@@ -27,7 +27,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 from harness.core.system.namespace import Namespace
 
-from .model import Page, Session, plain
+from .model import BindingError, Page, Session, get_path, plain, set_path
 
 __all__ = ["PreviewHost", "PreviewServer"]
 
@@ -61,7 +61,6 @@ class PreviewHost(object):
         return dict(self.gw.shared_globals)
 
     def read_tag(self, path):
-        from .model import BindingError
         qv = self.gw.read(path)
         quality = qv.quality
         if not quality.isGood():
@@ -125,13 +124,11 @@ class PreviewHost(object):
             page = self.pages[pid]
             component = page.find(cid)
             parts = prop.split(".")
-            from .model import get_path, set_path
             previous = get_path(component.state, parts)
             set_path(component.state, parts, plain(value))
             binding = component.bindings.get(prop)
             if binding and binding.get("type") == "tag" and binding.get("config", {}).get("bidirectional"):
-                path = component.view.substitute(binding["config"].get("tagPath", ""), component)
-                self.gw.write(path, value)
+                self.gw.write(component.view.tag_path(binding["config"], component), value)
             if prop in component.bindings.on_change and previous != value:
                 page.run_change_script(component, component.bindings.on_change[prop], prop, previous, value)
             page.refresh()

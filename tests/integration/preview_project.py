@@ -54,6 +54,10 @@ VIEW = {
         button("Go", "\tsystem.perspective.navigate(view='Test/Other', params={'member': 'Speed'})"),
         button("Popup", "\tsystem.perspective.openPopup('p1', 'Test/Other', params={'member': 'Speed'}, title='Other')"),
         button("Download", "\tsystem.perspective.download('x.csv', 'a,b')"),
+        {"type": "ia.input.text-field", "meta": {"name": "Editor"}, "props": {"text": ""},
+         "propConfig": {"props.text": {"binding": {"type": "tag", "config": {
+             "mode": "indirect", "tagPath": "[default]Test/{m}", "references": {"m": "{view.params.member}"},
+             "bidirectional": True}}}}},
     ]}}
 
 OTHER = {"params": {"member": "Speed"}, "custom": {}, "propConfig": {},

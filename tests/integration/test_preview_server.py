@@ -113,3 +113,11 @@ def test_the_http_api_serves_a_page_its_snapshot_and_prop_writes(server):
     with urllib.request.urlopen(request) as response:
         after = json.loads(response.read().decode("utf-8"))
     assert [n["props"]["text"] for n in after["tree"]["children"] if n["name"] == "Out"] == ["typed"]
+
+
+def test_typing_into_a_bidirectional_tag_binding_writes_the_tag(server):
+    page, c = page_of(server)
+    assert text(c, "Editor") == "running"
+    server.host.write(page.pid, c["Editor"].cid, "props.text", "stopped")
+    assert server.host.gw.read("[default]Test/State").value == "stopped"
+    assert (text(c, "Indirect"), text(c, "Mapped")) == ("stopped", "grey")
