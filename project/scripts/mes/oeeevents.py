@@ -82,7 +82,7 @@ def sync_states(now_ms=None):
     for m, qv in zip(machines, qvs):
         good = qv.quality is not None and qv.quality.isGood()
         row = current.get(m["machine_id"])
-        if row is not None and row["state_code"] == _rec()._as_code(qv.value) and \
+        if row is not None and row["state_code"] == _rec().as_state_code(qv.value) and \
                 bool(row["good_quality"]) == good:
             continue
         if row is None and not good:
