@@ -392,18 +392,18 @@ class TagRuntime(object):
         results = []
         for index, raw in enumerate(tags):
             node = tagjson._parse_node(raw, "configure(%s)" % base, "$[%d]" % index)
-            existing = [n for n in siblings if n.name.lower() == node.name.lower()]
-            if not existing:
+            existing = _named(siblings, node.name)
+            if existing is None:
                 siblings.append(node)
             elif collision_policy == "a":
                 raise ValueError("a tag called %r already exists under %s (collision policy 'a')"
                                  % (node.name, base))
             elif collision_policy == "o":
-                siblings[siblings.index(existing[0])] = node
+                siblings[siblings.index(existing)] = node
             elif collision_policy == "m":
-                existing[0].config.update(node.config)
+                existing.config.update(node.config)
                 for child in node.children:
-                    _replace_child(existing[0].children, child)
+                    _replace_child(existing.children, child)
             results.append(QualityCode.Good)
         fresh = self._rebuild(base.provider)
         self._fire_initial([(t.path.key(), t) for t in fresh])
@@ -467,15 +467,19 @@ def _matches(node, filters):
     return True
 
 
+def _named(siblings, name):
+    """The config node called `name` (case-insensitive) among `siblings`, or None."""
+    lowered = name.lower()
+    for candidate in siblings:
+        if candidate.name.lower() == lowered:
+            return candidate
+    return None
+
+
 def _find_config(roots, parts):
-    siblings = roots
-    node = None
+    siblings, node = roots, None
     for part in parts:
-        node = None
-        for candidate in siblings:
-            if candidate.name.lower() == part.lower():
-                node = candidate
-                break
+        node = _named(siblings, part)
         if node is None:
             return None
         siblings = node.children
@@ -493,11 +497,7 @@ def _config_children(roots, parts):
     """The children list of the config folder at `parts`, creating folders that are missing."""
     siblings = roots
     for part in parts:
-        node = None
-        for candidate in siblings:
-            if candidate.name.lower() == part.lower():
-                node = candidate
-                break
+        node = _named(siblings, part)
         if node is None:
             node = tagjson.ConfigNode(part, "Folder")
             siblings.append(node)
