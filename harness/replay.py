@@ -16,7 +16,8 @@ from .core.compat import JavaThrowable, string_types, text_type
 from .core.gateway import Gateway
 from .core.scenario import normalise
 
-__all__ = ["ReplayError", "Replay", "load", "main", "parse_offset", "run_replay"]
+__all__ = ["ReplayError", "Replay", "load", "main", "parse_offset", "quiet_gateway_log", "run_replay",
+           "scratch_folder"]
 
 
 
@@ -48,6 +49,14 @@ def load(path):
         raise ReplayError("scenario %s is not an object with an events list" % (path,))
     document["_folder"] = os.path.dirname(os.path.abspath(path))
     return document
+
+
+def scratch_folder():
+    """A new temporary folder, in memory (/dev/shm) where there is one: SQLite commits cost no fsync."""
+    import tempfile
+    shm = "/dev/shm"
+    base = shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
+    return tempfile.mkdtemp(prefix="genba-replay-", dir=base)
 
 
 def _epoch_ms(dt):
@@ -99,8 +108,7 @@ class Replay(object):
     def start(self):
         project = self.scenario.get("project", "project")
         if self.database is None:
-            import tempfile
-            folder = self.workdir or tempfile.mkdtemp(prefix="genba-replay-")
+            folder = self.workdir or scratch_folder()
             self.database = "sqlite:///" + os.path.join(folder, "genba.db").replace(os.sep, "/")
         self.gw = Gateway(project=project, clock="virtual", start=self.scenario.get("start"),
                           databases={"genba": self.database}, default_database="genba", autostart=False)
@@ -108,6 +116,10 @@ class Replay(object):
         for event in self.gw.events.timers:
             if event.name in timers:
                 event.config = dict(event.config, delay=timers[event.name])
+        if "net" not in dir(self.gw.system):
+            from .core import net
+            from .core.system.namespace import Namespace
+            self.gw.system.net = Namespace("system.net", {"httpClient": net.httpClient})
         self.gw.start()
         self.start_ms = _epoch_ms(self.gw.clock.now())
         config = self.oee_config()
@@ -314,15 +326,30 @@ class Replay(object):
 
 def run_replay(path, database=None, hours=None, progress=None, workdir=None):
     """Play the scenario file at `path`; its summary."""
+    cleanup = None
+    if database is None and workdir is None:
+        workdir = cleanup = scratch_folder()
     replay = Replay(load(path), database, hours, progress, workdir)
     try:
         return replay.play()
     finally:
         replay.close()
+        if cleanup is not None:
+            import shutil
+            shutil.rmtree(cleanup, ignore_errors=True)
+
+
+def quiet_gateway_log():
+    """Gateway log records stay in the gateway (gw.log) instead of going to stderr."""
+    import logging
+    logger = logging.getLogger("gateway")
+    logger.propagate = False
+    logger.addHandler(logging.NullHandler())
 
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
+    quiet_gateway_log()
     database = hours = None
     paths = []
     while argv:
