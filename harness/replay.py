@@ -174,6 +174,12 @@ class Replay(object):
 
     def apply(self, event):
         kind = event.get("do")
+        if kind == "call" and "each" in event:
+            results = []
+            for item in self.resolve(event["each"]):
+                self.saved["item"] = item
+                results.append(self.apply(dict((k, v) for k, v in event.items() if k != "each")))
+            return results
         if kind == "call":
             args = self.resolve(event.get("args", []))
             kwargs = self.resolve(event.get("kwargs", {}))
