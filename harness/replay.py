@@ -210,6 +210,15 @@ class Replay(object):
             else:
                 getattr(model, kind)(float(event["seconds"]))
             return None
+        if kind == "drift":
+            # a gauge drifting from now on at `per_hour`, continuous at this instant
+            gauge = getattr(self.machine(event["machine"]), event.get("sensor", "gauge"))
+            per_hour = float(event["per_hour"])
+            gauge.shift -= (per_hour - gauge.trend_per_hour) * gauge.hours
+            gauge.trend_per_hour = per_hour
+            if event.get("reset"):
+                gauge.shift = 0.0
+            return None
         if kind == "set":
             target = self.machine(event["machine"])
             names = event["attr"].split(".")
@@ -351,6 +360,7 @@ def quiet_gateway_log():
     logger = logging.getLogger("gateway")
     logger.propagate = False
     logger.addHandler(logging.NullHandler())
+    logging.getLogger().addHandler(logging.NullHandler())  # script loggers: no last-resort stderr
 
 
 def main(argv=None):

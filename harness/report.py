@@ -98,10 +98,14 @@ def _spc_figure(plt, points, center, sigma, signals, path):
             ax.axhline(center + level * sigma, color=style[0], ls=style[1:], lw=1)
     index = dict((mid, i + 1) for i, (mid, _) in enumerate(points))
     value = dict(points)
+    previous = None
     for mid, rule in signals:
         if mid in index:
             ax.plot([index[mid]], [value[mid]], "ro", ms=9, mfc="none")
-            ax.annotate(rule, (index[mid], value[mid]), textcoords="offset points", xytext=(5, 8), color="r")
+            if previous is None or index[mid] - previous > 3:  # label the first hit of each run
+                ax.annotate("rule %s" % rule, (index[mid], value[mid]), textcoords="offset points",
+                            xytext=(-60, 10), color="r")
+            previous = index[mid]
     ax.set_xlabel("reading")
     ax.set_ylabel("torque (Nm)")
     ax.set_title("SPC individuals chart with the rule hit")

@@ -62,7 +62,10 @@ def _on_cpython(args, show_progress):
 def print_summary(summary, console=None):
     from rich.console import Console
     from rich.table import Table
-    console = console or Console()
+    if console is None:
+        console = Console()
+        if not console.is_terminal:
+            console = Console(width=140)
 
     def pct(value):
         return "-" if value is None else "%.1f%%" % (100.0 * value)
