@@ -1,6 +1,6 @@
 """`genba demo` writes an HTML report whose figures agree with the replay's database.
 
-A shortened demo (the first 1.5 hours of the shift, no ERP stand-in) keeps the test short; the
+A shortened demo (the first 2 hours of the shift, no ERP stand-in) keeps the test short; the
 report's tables are read back from the page and compared with the database rows and with
 `mes.oeelive` asked again on a gateway opened on the same database.
 """
@@ -55,7 +55,7 @@ class _Tables(html.parser.HTMLParser):
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     out = str(tmp_path_factory.mktemp("demo"))
-    summary, page, _ = play(out, hours=1.5, erp=False)
+    summary, page, _ = play(out, hours=2.0, erp=False)
     parser = _Tables()
     with open(page, encoding="utf-8") as handle:
         parser.feed(handle.read())
@@ -91,13 +91,13 @@ def test_the_work_order_table_matches_the_operations_in_the_database(report):
 def test_the_oee_table_matches_mes_oeelive_on_the_same_database(report):
     out, summary, page = report
     from harness import Gateway
-    gw = Gateway(project="project", clock="virtual", start="2026-01-05T07:30:00",
+    gw = Gateway(project="project", clock="virtual", start="2026-01-05T08:00:00",
                  databases={"genba": "sqlite:///" + os.path.join(out, "genba.db")}, default_database="genba")
     try:
         start = 1767592800000
         table = dict((row[0], row[1:]) for row in page.tables["oee"][1:])
         for machine_id in ("Line1/Filler", "Line1/Capper", "Line2/TorqueStation1"):
-            k = gw.call("mes.oeelive.machine_kpis", machine_id, start, start + 90 * 60000)
+            k = gw.call("mes.oeelive.machine_kpis", machine_id, start, start + 120 * 60000)
             assert table[machine_id] == ["%.1f" % (100 * k[n]) for n in ("A", "P", "Q", "OEE")] + [
                 str(k["GQ"]), str(k["PQ"])]
     finally:
