@@ -339,14 +339,22 @@ class Replay(object):
             self.gw.shutdown()
 
 
-def run_replay(path, database=None, hours=None, progress=None, workdir=None):
-    """Play the scenario file at `path`; its summary."""
+def run_replay(path, database=None, hours=None, progress=None, workdir=None, timing=None):
+    """Play the scenario file at `path`; its summary. `timing` (a dict) gets `play_s`, the wall
+    seconds from the started gateway to the end of the replay (benchmarks)."""
     cleanup = None
     if database is None and workdir is None:
         workdir = cleanup = scratch_folder()
     replay = Replay(load(path), database, hours, progress, workdir)
     try:
-        return replay.play()
+        if timing is None:
+            return replay.play()
+        import time
+        replay.start()
+        started = time.time()
+        summary = replay.play()
+        timing["play_s"] = time.time() - started
+        return summary
     finally:
         replay.close()
         if cleanup is not None:
@@ -367,11 +375,14 @@ def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     quiet_gateway_log()
     database = hours = None
+    timing = None
     paths = []
     while argv:
         item = argv.pop(0)
         if item == "--db":
             database = argv.pop(0)
+        elif item == "--time":
+            timing = {}
         elif item == "--hours":
             hours = float(argv.pop(0))
         else:
@@ -379,7 +390,9 @@ def main(argv=None):
     if len(paths) != 1:
         print("usage: python -m harness.replay SCENARIO.json [--db URL] [--hours H]")
         return 2
-    summary = run_replay(paths[0], database, hours)
+    summary = run_replay(paths[0], database, hours, timing=timing)
+    if timing is not None:
+        sys.stderr.write("play_s %.3f\n" % timing["play_s"])
     sys.stdout.write(json.dumps(summary, sort_keys=True, indent=1, separators=(",", ": ")) + "\n")
     return 0
 
