@@ -163,7 +163,8 @@ def write_report(summary, database_path, folder, scenario=None):
     settings = (scenario or {}).get("report", {})
     parts = ["<!doctype html><html><head><meta charset='utf-8'><title>Genba replay: %s</title><style>%s</style>"
              "</head><body>" % (html.escape(str(summary.get("scenario"))), CSS),
-             "<h1>Genba replay: %s</h1><p>%s</p><p>%g hours of virtual time; the machines handled %s parts (every machine's infeed, summed).</p>"
+             "<h1>Genba replay: %s</h1><p>%s</p><p>%g hours of virtual time; the machines handled %s "
+             "parts (every machine's infeed, summed).</p>"
              % (html.escape(str(summary.get("scenario"))), html.escape((scenario or {}).get("description", "")),
                 summary["hours"], summary.get("plant_parts", "-"))]
 
