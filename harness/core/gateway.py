@@ -10,7 +10,8 @@ startup scripts run, then the initial events of tag scripts and gateway tag-chan
 then timers start (first run one delay after start). Every external call (`call`, `write`,
 `update`, `eval`, clock callbacks) returns only after the events it caused have run, unless made
 inside `burst()`. `restart()` is a gateway restart: shutdown scripts, memory tag values kept (they
-are persisted on a gateway), OPC tags re-read, library reloaded, start-up again, same clock.
+are persisted on a gateway), OPC tags with the values their device still holds (what the new
+subscription delivers), library reloaded, start-up again with initial events, same clock.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -28,11 +29,15 @@ from .system.dates import make_date_namespace
 from .system.namespace import Namespace
 from .system.tags import make_tag_namespace
 from .system.util import make_util_namespace
+from .net import httpClient
 from .tagmodel import load_project_tags
 from .tagprovider import TagRuntime
 
 __all__ = ["Gateway", "TagChangeEvent"]
 
+# Memory tags are persisted by a gateway; OPC tags get their device's values again when the
+# subscription is re-established, and the device still holds what it last reported.
+_KEPT_ACROSS_RESTART = ("memory", "opc")
 _TAG_EVENT_ARGUMENTS = "tag, tagPath, previousValue, currentValue, initialChange, missedEvents"
 
 
@@ -98,13 +103,14 @@ class Gateway(object):
         self.tag_model = load_project_tags(self.project_dir)
         self.tags = TagRuntime(self.tag_model, self.clock, self.dispatcher, self._compile_tag_script)
         for tag in self.tags.atomic_tags():
-            if tag.node.value_source == "memory" and tag.path in persisted:
+            if tag.path in persisted:
                 tag.qv = persisted[tag.path]
         self.system.tag = make_tag_namespace(self.tags, self.dispatcher)
         self.system.date = make_date_namespace(self.clock)
         self.system.util = make_util_namespace(self)
         self.system.dataset = self._dataset_namespace()
         self.system.db = self._database_namespace()
+        self.system.net = Namespace("system.net", {"httpClient": httpClient})
         self.events = load_gateway_events(os.path.join(self.project_dir, "events"), self.shared_globals)
         self.message_handlers = self.events.messages
 
@@ -161,7 +167,7 @@ class Gateway(object):
         """A gateway restart in place: memory tag values survive, everything else starts again."""
         persisted = {}
         for tag in self.tags.atomic_tags():
-            if tag.node.value_source == "memory":
+            if tag.node.value_source in _KEPT_ACROSS_RESTART:
                 persisted[tag.path] = tag.qv
         self.shutdown()
         self.globals.clear()

@@ -17,12 +17,25 @@ from .errors import ProjectLoadError
 __all__ = ["ScriptLibrary", "ScriptPackage", "compile_source"]
 
 
+_COMPILED = {}
+
+
 def compile_source(source, filename):
-    """Compile script text, turning a SyntaxError into a ProjectLoadError naming file and line."""
-    try:
-        return compile(source, filename, "exec")
-    except SyntaxError as error:
-        raise ProjectLoadError("%s:%s: %s" % (filename, error.lineno, error.msg))
+    """Compile script text, turning a SyntaxError into a ProjectLoadError naming file and line.
+
+    Code objects are kept for the life of the process, keyed by file name and text: gateways
+    started one after another (tests, scenarios, restarts) compile each script once, which matters
+    on Jython, where compiling Python to Java bytecode is the slow part of a project start.
+    """
+    key = (filename, source)
+    code = _COMPILED.get(key)
+    if code is None:
+        try:
+            code = compile(source, filename, "exec")
+        except SyntaxError as error:
+            raise ProjectLoadError("%s:%s: %s" % (filename, error.lineno, error.msg))
+        _COMPILED[key] = code
+    return code
 
 
 class ScriptPackage(object):

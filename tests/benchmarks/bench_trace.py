@@ -390,6 +390,8 @@ def main(argv=None):
     parser.add_argument("--samples", type=int, default=None, help="trace roots per direction (default 300, quick 100)")
     parser.add_argument("--pg-url", default=None, help="use this PostgreSQL database instead of a throw-away server")
     parser.add_argument("--no-postgres", action="store_true", help="measure SQLite only")
+    parser.add_argument("--keep", default=None, metavar="DIR",
+                        help="keep the generated SQLite database in DIR and reuse it when it is there")
     args = parser.parse_args(argv)
     units = args.units or (10000 if args.quick else 1000000)
     samples = args.samples or (100 if args.quick else 300)
@@ -398,8 +400,19 @@ def main(argv=None):
     results = {}
     server = None
     try:
-        sqlite_url, edges, seconds = load_sqlite(os.path.join(workdir, "genealogy.db"), graph)
-        print("SQLite: loaded %d units, %d edges in %.1f s" % (units, edges, seconds), file=sys.stderr)
+        kept = os.path.join(args.keep, "genealogy-%d.db" % units) if args.keep else None
+        if kept and os.path.exists(kept):
+            sqlite_url, seconds = "sqlite:///" + kept, 0.0
+            conn = sqlite3.connect(kept)
+            edges = conn.execute("SELECT COUNT(*) FROM genealogy_edges").fetchone()[0]
+            conn.close()
+            print("SQLite: reusing %s (%d edges)" % (kept, edges), file=sys.stderr)
+        else:
+            path = kept or os.path.join(workdir, "genealogy.db")
+            if kept:
+                os.makedirs(args.keep, exist_ok=True)
+            sqlite_url, edges, seconds = load_sqlite(path, graph)
+            print("SQLite: loaded %d units, %d edges in %.1f s" % (units, edges, seconds), file=sys.stderr)
         results["sqlite"] = measure(sqlite_url, graph, samples)
         results["sqlite"]["load_s"] = seconds
         pg_url = args.pg_url

@@ -4,30 +4,26 @@ Every shipped scenario (harness/scenarios) and test scenario (tests/scenarios) r
 all in one process per host; each must succeed and the two documents must match exactly. This is
 what catches integer division, dict ordering, unicode/str, round() and float-format differences.
 """
-import glob
 import os
 
 import pytest
 
-from harness.environment import jython_command
-from harness.hosts import run_on_host
 from harness.pytest_plugin import skip_or_fail
-
-SCENARIOS = sorted(glob.glob("harness/scenarios/[!_]*.py") + glob.glob("tests/scenarios/[!_]*.py"),
-                   key=os.path.basename)
+from parity_runs import SCENARIOS, start
 
 
 @pytest.fixture(scope="module")
 def cpython_results():
-    return run_on_host("cpython", SCENARIOS)["results"]
+    return start("cpython").result()["results"]
 
 
 @pytest.fixture(scope="module")
 def jython_results():
-    if jython_command() is None:
+    run = start("jython")
+    if run is None:
         skip_or_fail("real Jython 2.7 is not installed (apt-get install jython default-jre-headless "
                      "libxerial-sqlite-jdbc-java libpostgresql-jdbc-java)")
-    return run_on_host("jython", SCENARIOS)["results"]
+    return run.result()["results"]
 
 
 def test_there_are_scenarios_to_compare():

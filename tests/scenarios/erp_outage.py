@@ -14,7 +14,6 @@ import os
 PROJECT = "project"
 START = "2026-01-05T06:00:00"
 CASES = os.path.join("tests", "cases", "erp")
-WIRING = os.path.join("tests", "scenarios", "_erp_wiring.py")
 
 
 def _read(name):
@@ -31,9 +30,6 @@ def run(gw):
     url = os.environ.get("GENBA_ERP_STANDIN")
     if not url:
         return {"skipped": "no ERP stand-in (GENBA_ERP_STANDIN)"}
-    namespace = {}
-    exec(compile(io.open(WIRING, encoding="utf-8").read(), WIRING, "exec"), namespace)
-    namespace["wire"](gw)
     db = gw.system.db
     for name, value in (("outbox.url.b2mml", url + "/b2mml"), ("outbox.timeout_ms", "2000"),
                         ("outbox.backoff_ms", "5000"), ("outbox.max_backoff_ms", "40000")):

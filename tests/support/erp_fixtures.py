@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import importlib.util
 import os
 
 import pytest
@@ -17,16 +16,6 @@ SCHEMA_FILES = {
     "OperationsSchedule": "V0701/B2MML-OperationsSchedule.xsd",
     "OperationsPerformance": "V0701/B2MML-OperationsPerformance.xsd",
 }
-
-
-def _load(path, name):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-wiring = _load(os.path.join(ROOT, "tests", "scenarios", "_erp_wiring.py"), "erp_wiring")
 
 
 def case(name, mode="r"):
@@ -50,7 +39,7 @@ def make_gateway(tmp_path, start="2026-01-05T06:00:00"):
     url = "sqlite:///" + str(tmp_path / "genba.db")
     gw = Gateway(project=os.path.join(ROOT, "project"), clock="virtual", start=start,
                  databases={"genba": url}, default_database="genba")
-    return wiring.wire(gw)
+    return gw
 
 
 def set_settings(gw, **values):

@@ -127,3 +127,13 @@ def test_the_wall_clock_runs_timers_in_real_time(make_gateway):
     gateway = make_gateway(project=HARNESS_PROJECT, clock="wall")
     gateway.clock.advance(1.2)
     assert [name for name, _ in gateway.globals["timer_runs"]] == ["fast"]
+
+
+def test_restart_gives_opc_tags_the_values_their_device_still_holds(fixture_gateway):
+    fixture_gateway.update(FILLER + "/State", 4)
+    stamped = fixture_gateway.read(FILLER + "/State").timestamp
+    fixture_gateway.clock.advance(10)
+    fixture_gateway.restart()
+    qv = fixture_gateway.read(FILLER + "/State")
+    assert (qv.value, qv.quality.getName(), qv.timestamp) == (4, "Good", stamped)
+    assert fixture_gateway.globals["tag_changes"] == [[FILLER + "/State", 4, True, 1]]

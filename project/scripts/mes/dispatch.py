@@ -174,8 +174,15 @@ def publish(work_center_id):
         return None
 
 
-def publish_for_order(wo_id):
-    """Publish every work center a work order has operations at."""
+def publish_for_order(wo_id, tx=None):
+    """Publish every work center a work order has operations at.
+
+    Inside a caller's transaction (`tx` given) nothing is published: the status would show work
+    that is not committed yet, and a second connection would wait on the caller's write lock. The
+    `dispatch-status` timer publishes once the caller has committed (the audit trail has grown).
+    """
+    if tx is not None:
+        return []
     try:
         centers = _tm().run(lambda tx: sorted(set(mes.compat.text(r["work_center_id"]) for r in  # noqa: F821
                                                   _tm().rows("SELECT work_center_id FROM "

@@ -8,18 +8,8 @@ state changes dropped from a full event queue. Any other error is raised as usua
 """
 from __future__ import absolute_import, division, print_function
 
-try:  # Jython: JDBC and gateway errors are Java exceptions, which `except Exception` misses
-    from java.lang import Throwable as _JavaError
-except ImportError:  # CPython
-    _JavaError = Exception
-
-__all__ = ["DATABASE_ERRORS", "handle_tag_change", "on_shutdown", "on_startup", "on_timer",
+__all__ = ["handle_tag_change", "on_shutdown", "on_startup", "on_timer",
            "sync_states"]
-
-#: Exception class names of database failures (the harness, DB-API drivers, Ignition).
-DATABASE_ERRORS = ("DatabaseError", "OperationalError", "InterfaceError", "GatewayException",
-                   "SQLException")
-
 
 def _rec():
     return mes.oeerecord  # noqa: F821 - `mes` is the project library
@@ -27,15 +17,7 @@ def _rec():
 
 def _guarded(what, work):
     """Run work(); a database failure is logged and returns None, anything else is raised."""
-    try:
-        return work()
-    except (Exception, _JavaError) as error:
-        java = _JavaError is not Exception and isinstance(error, _JavaError)
-        if not java and type(error).__name__ not in DATABASE_ERRORS:
-            raise
-        system.util.getLogger("mes.oee").warn(  # noqa: F821
-            "OEE %s skipped, the database is not reachable: %s" % (what, error))
-        return None
+    return mes.outage.skip_when_unreachable("mes.oee", "OEE " + what, work)  # noqa: F821
 
 
 def _member(path):
@@ -82,7 +64,7 @@ def sync_states(now_ms=None):
     for m, qv in zip(machines, qvs):
         good = qv.quality is not None and qv.quality.isGood()
         row = current.get(m["machine_id"])
-        if row is not None and row["state_code"] == _rec()._as_code(qv.value) and \
+        if row is not None and row["state_code"] == _rec().as_state_code(qv.value) and \
                 bool(row["good_quality"]) == good:
             continue
         if row is None and not good:

@@ -20,10 +20,10 @@ from __future__ import absolute_import, division, print_function
 
 import json
 
-__all__ = ["COUNTERS", "DATABASE", "close_for_shutdown", "read_counters", "context", "machine",
+__all__ = ["COUNTERS", "DATABASE", "as_state_code", "close_for_shutdown", "context", "machine",
            "machine_by_source", "machines", "now_ms", "on_counter", "on_fault", "on_state",
-           "open_interval", "qv_millis", "query", "reconcile", "set_context", "state_table",
-           "transaction", "update"]
+           "open_interval", "query", "qv_millis", "read_counters", "reconcile", "set_context",
+           "state_table", "transaction", "update"]
 
 DATABASE = ""
 #: Counter member name -> count interval column it adds to.
@@ -166,7 +166,7 @@ def _read_fault(m):
     return int(qv.value)
 
 
-def _as_code(code):
+def as_state_code(code):
     """A state reading as an integer code, or None when it is not a number (counted as unknown)."""
     try:
         return None if code is None else int(code)
@@ -187,7 +187,7 @@ def reconcile(machine_id, code, good, stamp_ms, now, tx):
         return None
     category = _classify(m, code, good, tx)
     if last is not None and last["closed_by"] == "shutdown":
-        if last["state_code"] == _as_code(code) and stamp_ms <= last["end_ms"]:
+        if last["state_code"] == as_state_code(code) and stamp_ms <= last["end_ms"]:
             update("UPDATE oee_state_intervals SET end_ms = NULL, closed_by = NULL WHERE id = ?",
                    [last["id"]], tx)
             update("UPDATE oee_downtime_reasons SET end_ms = NULL WHERE interval_id = ? "
@@ -197,9 +197,9 @@ def reconcile(machine_id, code, good, stamp_ms, now, tx):
         if start > last["end_ms"]:
             _open(m, None, mes.machinestate.UNKNOWN, False, None, last["end_ms"], tx)  # noqa: F821
             _close(open_interval(machine_id, tx), start, "change", tx)
-        _open(m, _as_code(code), category, True, _read_fault(m), start, tx)
+        _open(m, as_state_code(code), category, True, _read_fault(m), start, tx)
         return open_interval(machine_id, tx)
-    _open(m, _as_code(code), category, True, _read_fault(m), now, tx)
+    _open(m, as_state_code(code), category, True, _read_fault(m), now, tx)
     return open_interval(machine_id, tx)
 
 
@@ -229,14 +229,14 @@ def on_state(machine_id, code, good, stamp_ms=None):
             return current is not None
         m = machine(machine_id, tx)
         category = _classify(m, code, good, tx)
-        same_code = current["state_code"] == _as_code(code)
+        same_code = current["state_code"] == as_state_code(code)
         if same_code and bool(current["good_quality"]) == bool(good) and \
                 category == current["category"]:
             return False
         start = max(stamp_ms, current["start_ms"])
         _close(current, start, "change", tx)
         fault = _read_fault(m) if good and category != mes.machinestate.RUNNING else None  # noqa: F821
-        _open(m, _as_code(code), category, good, fault, start, tx)
+        _open(m, as_state_code(code), category, good, fault, start, tx)
         return True
     return transaction(work)
 

@@ -219,7 +219,7 @@ def _run_publishing(work, tx, wo_id):
     except:  # noqa: E722 - also Java exceptions: undo a permissive the rollback cannot undo
         _undo_interlock(written)
         raise
-    mes.dispatch.publish_for_order(wo_id)  # noqa: F821
+    mes.dispatch.publish_for_order(wo_id, tx)  # noqa: F821
     return result
 
 

@@ -153,7 +153,7 @@ def release(actor, wo_id, item_id, item_revision, qty, due_date, priority=500, t
                           "instructions": pinned}, None, tx)
         return get(wo_id, tx)
     result = _tm().run(work, tx)
-    mes.dispatch.publish_for_order(wo_id)  # noqa: F821
+    mes.dispatch.publish_for_order(wo_id, tx)  # noqa: F821
     return result
 
 
@@ -178,7 +178,7 @@ def hold(actor, wo_id, reason, tx=None):
                          {"from": order["status"], "operations_held": stopped}, reason, tx)
         return get(wo_id, tx)
     result = _tm().run(work, tx)
-    mes.dispatch.publish_for_order(wo_id)  # noqa: F821
+    mes.dispatch.publish_for_order(wo_id, tx)  # noqa: F821
     return result
 
 
@@ -201,7 +201,7 @@ def release_hold(actor, wo_id, reason, tx=None):
                          reason, tx)
         return get(wo_id, tx)
     result = _tm().run(work, tx)
-    mes.dispatch.publish_for_order(wo_id)  # noqa: F821
+    mes.dispatch.publish_for_order(wo_id, tx)  # noqa: F821
     return result
 
 
@@ -231,5 +231,5 @@ def close(actor, wo_id, reason=None, tx=None):
         mes.audit.record(actor, "workorder.close", "wo/" + wo_id, {}, reason, tx)  # noqa: F821
         return get(wo_id, tx)
     result = _tm().run(work, tx)
-    mes.dispatch.publish_for_order(wo_id)  # noqa: F821
+    mes.dispatch.publish_for_order(wo_id, tx)  # noqa: F821
     return result
