@@ -1,0 +1,5 @@
+def onTagChange(initialChange, newValue, previousValue, event, executionCount):
+	# A station scanner read a barcode: verify it against the running work order and consume it.
+	if initialChange or newValue is None or not newValue.quality.isGood():
+		return
+	mes.scanpoint.on_scan(str(event.tagPath), newValue.value)

@@ -1,0 +1,274 @@
+"""Genealogy: the graph of material flow between units (lots and serials), and its traces.
+
+Every consumption, assembly, split and merge writes one edge input unit -> output unit carrying
+the work order, operation, station, operator, time and measurement ids. `trace` follows the edges
+backward (what went into this unit) or forward (where did this unit go) with one recursive CTE that
+runs unchanged on SQLite and PostgreSQL, bounded by a depth limit (`max_depth` hops) and a fan-out
+limit (`max_nodes`: the answer holds at most that many units, nearest first, and says `truncated`
+when more were reached). The walk keeps (unit, depth) pairs distinct, so a unit reached along many
+paths costs one row per depth, never one per path; the result lists each unit once, at its
+smallest depth. Units come from one query; the edges among them (work order, operation, station,
+operator, time, measurements) from a second one, only when asked for (`edges=True`), so a view
+that shows the affected units pays for nothing else.
+"""
+from __future__ import absolute_import, division, print_function
+
+import json
+import operator
+
+__all__ = ["DIRECTIONS", "GenealogyCycle", "UnitNotFound", "add_edge", "check_no_cycle", "edges_sql",
+           "find_cycle", "resolve", "shape", "stamp", "trace", "trace_sql"]
+
+DIRECTIONS = ("backward", "forward")
+_BY_DEPTH_THEN_ID = operator.itemgetter(1, 0)
+EDGE_KINDS = ("consume", "assemble", "split", "merge")
+
+_WALK = {
+    "backward": (
+        "WITH RECURSIVE walk (unit_id, depth) AS ("
+        " SELECT CAST(? AS BIGINT), 0"
+        " UNION"
+        " SELECT e.input_unit_id, w.depth + 1 FROM walk w"
+        " JOIN genealogy_edges e ON e.output_unit_id = w.unit_id WHERE w.depth < ?)"),
+    "forward": (
+        "WITH RECURSIVE walk (unit_id, depth) AS ("
+        " SELECT CAST(? AS BIGINT), 0"
+        " UNION"
+        " SELECT e.output_unit_id, w.depth + 1 FROM walk w"
+        " JOIN genealogy_edges e ON e.input_unit_id = w.unit_id WHERE w.depth < ?)"),
+}
+
+# Units reached, each once at its smallest depth (the walk is bounded by the depth limit; the
+# fan-out limit is applied to the answer, nearest units kept).
+_NODES_TAIL = (
+    " SELECT r.unit_id, r.depth, u.kind, u.item_id, u.code FROM"
+    " (SELECT unit_id, MIN(depth) AS depth FROM walk GROUP BY unit_id) r"
+    " JOIN mat_units u ON u.id = r.unit_id")
+
+_EDGE_COLUMNS = ("e.id, e.input_unit_id, e.output_unit_id, e.kind, e.qty, e.uom, e.wo_id, e.op_seq, "
+                 "e.station, e.operator, e.at, e.measurement_refs")
+
+# The edges between reached units: every edge leaving a unit short of the depth limit.
+_EDGES_TAIL = {
+    "backward": (
+        ", reached (unit_id) AS (SELECT DISTINCT unit_id FROM walk WHERE depth < ?)"
+        " SELECT " + _EDGE_COLUMNS + " FROM reached r JOIN genealogy_edges e ON e.output_unit_id = r.unit_id"),
+    "forward": (
+        ", reached (unit_id) AS (SELECT DISTINCT unit_id FROM walk WHERE depth < ?)"
+        " SELECT " + _EDGE_COLUMNS + " FROM reached r JOIN genealogy_edges e ON e.input_unit_id = r.unit_id"),
+}
+
+_SQL = {
+    "backward": _WALK["backward"] + _NODES_TAIL,
+    "forward": _WALK["forward"] + _NODES_TAIL,
+}
+
+_EDGE_SQL = {
+    "backward": _WALK["backward"] + _EDGES_TAIL["backward"],
+    "forward": _WALK["forward"] + _EDGES_TAIL["forward"],
+}
+
+_REACHES = (
+    "WITH RECURSIVE down (unit_id) AS ("
+    " SELECT CAST(? AS BIGINT)"
+    " UNION"
+    " SELECT e.output_unit_id FROM down d JOIN genealogy_edges e ON e.input_unit_id = d.unit_id)"
+    " SELECT COUNT(*) AS n FROM down WHERE unit_id = ?")
+
+
+class GenealogyCycle(mes.errors.StateConflict):  # noqa: F821
+    code = "genealogy_cycle"
+
+
+class UnitNotFound(mes.errors.NotFound):  # noqa: F821
+    code = "unit_not_found"
+
+
+# ---------------------------------------------------------------- rules
+
+def trace_sql(direction, root_unit_id, max_depth, max_nodes):
+    """The (sql, args) of the units reached: one recursive CTE, constant text, values bound as `?`."""
+    _check_direction(direction)
+    _check_limit("max_depth", max_depth)
+    _check_limit("max_nodes", max_nodes)
+    return _SQL[direction], [root_unit_id, max_depth]
+
+
+def edges_sql(direction, root_unit_id, max_depth):
+    """The (sql, args) of the edges among the units reached (same walk, then their edges)."""
+    _check_direction(direction)
+    _check_limit("max_depth", max_depth)
+    return _EDGE_SQL[direction], [root_unit_id, max_depth, max_depth]
+
+
+def _check_direction(direction):
+    if direction not in DIRECTIONS:
+        raise mes.errors.InvalidInput(mes.inventory.fmt("Trace direction %r is unknown; expected 'backward' or 'forward'.", direction),  # noqa: F821
+                                      expected=list(DIRECTIONS), got=direction)
+
+
+def _check_limit(name, value):
+    if not isinstance(value, mes.compat.integer_types) or isinstance(value, bool) or value < 1:  # noqa: F821
+        raise mes.errors.InvalidInput(mes.inventory.fmt("Trace %s %r must be a whole number of at least 1.", name, value),  # noqa: F821
+                                      expected=">= 1", got=value)
+
+
+def find_cycle(edges):
+    """A list of unit ids forming a cycle in `edges` [(input, output), ...], first id repeated last; or None."""
+    graph = {}
+    for src, dst in edges:
+        graph.setdefault(src, []).append(dst)
+    state = {}
+    for start in sorted(graph):
+        if state.get(start):
+            continue
+        stack = [(start, iter(sorted(graph.get(start, ()))))]
+        path = [start]
+        state[start] = 1
+        while stack:
+            node, children = stack[-1]
+            advanced = False
+            for child in children:
+                mark = state.get(child)
+                if mark == 1:
+                    return path[path.index(child):] + [child]
+                if not mark:
+                    state[child] = 1
+                    path.append(child)
+                    stack.append((child, iter(sorted(graph.get(child, ())))))
+                    advanced = True
+                    break
+            if not advanced:
+                state[node] = 2
+                path.pop()
+                stack.pop()
+    return None
+
+
+def stamp(value):
+    """An instant as `YYYY-MM-DD HH:MM:SS` text (datetime from the db layer, or a java.util.Date)."""
+    if value is None or isinstance(value, mes.compat.string_types):  # noqa: F821
+        return value
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return system.date.format(value, "yyyy-MM-dd HH:mm:ss")  # noqa: F821 - a java.util.Date
+
+
+def _number(value):
+    if value is None:
+        return None
+    return float(value)
+
+
+def shape(root, direction, node_rows, edge_rows, max_depth, max_nodes):
+    """The JSON-ready trace: units once each at their smallest depth, nearest first, and edges.
+
+    `node_rows` are sequences (unit_id, depth, kind, item_id, code) from `trace_sql`, the root
+    included; `edge_rows` dicts from `edges_sql`, or None when edges were not asked for. Units are
+    ordered by depth, then by unit id (the order they came into being); the fan-out limit keeps the
+    first `max_nodes` of that order.
+    """
+    text = mes.compat.text  # noqa: F821
+    ordered = sorted(node_rows, key=_BY_DEPTH_THEN_ID)
+    truncated = len(ordered) > max_nodes
+    nodes = [{"unit_id": r[0], "depth": r[1], "kind": r[2], "item_id": r[3], "code": r[4]} for r in ordered[:max_nodes]]
+    result = {"root": nodes[0] if nodes else dict(root, depth=0), "direction": direction, "max_depth": max_depth,
+              "max_nodes": max_nodes, "nodes": nodes, "truncated": truncated,
+              "depth_reached": nodes[-1]["depth"] if nodes else 0}
+    if edge_rows is not None:
+        known = set(node["unit_id"] for node in nodes)
+        edges = []
+        for row in edge_rows:
+            if row["input_unit_id"] not in known or row["output_unit_id"] not in known:
+                continue
+            refs = row["measurement_refs"]
+            edges.append({"id": row["id"], "input_unit_id": row["input_unit_id"], "output_unit_id": row["output_unit_id"],
+                          "kind": text(row["kind"]), "qty": _number(row["qty"]), "uom": text(row["uom"]),
+                          "wo_id": text(row["wo_id"]), "op_seq": row["op_seq"], "station": text(row["station"]),
+                          "operator": text(row["operator"]), "at": stamp(row["at"]),
+                          "measurement_refs": json.loads(refs) if refs else []})
+        edges.sort(key=lambda e: e["id"])
+        result["edges"] = edges
+    return result
+
+
+# ---------------------------------------------------------------- I/O
+
+def resolve(lot=None, serial=None, item_id=None, unit_id=None, tx=None, database=""):
+    """The unit {id, kind, item_id, code} named by a lot number, a serial or a unit id."""
+    if unit_id is not None:
+        found = mes.inventory.query("SELECT id, kind, item_id, code FROM mat_units WHERE id = ?", [unit_id], tx, database)  # noqa: F821
+        name = unit_id
+    elif lot is not None or serial is not None:
+        kind = "lot" if lot is not None else "serial"
+        name = lot if lot is not None else serial
+        if item_id is not None:
+            found = mes.inventory.query("SELECT id, kind, item_id, code FROM mat_units WHERE code = ? AND kind = ? AND item_id = ?",  # noqa: F821
+                                        [name, kind, item_id], tx, database)
+        else:
+            found = mes.inventory.query("SELECT id, kind, item_id, code FROM mat_units WHERE code = ? AND kind = ? ORDER BY id",  # noqa: F821
+                                        [name, kind], tx, database)
+    else:
+        raise mes.errors.InvalidInput("A trace needs a lot, a serial or a unit id; got none.", expected="lot|serial|unit_id", got=None)  # noqa: F821
+    if not found:
+        raise UnitNotFound(mes.inventory.fmt("No lot or serial %r%s is known.", name, "" if item_id is None else " of item %r" % (item_id,)),
+                           expected="a known lot or serial", got=name)
+    if len(found) > 1:
+        raise mes.errors.InvalidInput(mes.inventory.fmt("%r names units of items %s; give the item too.",   # noqa: F821
+            name, ", ".join(sorted(mes.compat.text(r["item_id"]) for r in found))),  # noqa: F821
+            expected="one item", got=sorted(mes.compat.text(r["item_id"]) for r in found))  # noqa: F821
+    row = found[0]
+    return {"unit_id": row["id"], "kind": mes.compat.text(row["kind"]), "item_id": mes.compat.text(row["item_id"]),  # noqa: F821
+            "code": mes.compat.text(row["code"])}  # noqa: F821
+
+
+def trace(lot=None, serial=None, item_id=None, direction="backward", max_depth=10, max_nodes=10000,
+          unit_id=None, edges=False, database=""):
+    """Trace a lot or serial backward (its inputs) or forward (its uses); a JSON-ready dict.
+
+    Result: root, direction, max_depth, max_nodes, nodes [{unit_id, depth, kind, item_id, code}]
+    (root first, then by depth and unit id), truncated (the fan-out limit cut the answer), depth_reached and,
+    with `edges=True`, edges [{id, input_unit_id, output_unit_id, kind, qty, uom, wo_id, op_seq,
+    station, operator, at, measurement_refs}] among those units. Callable from views and from
+    `genba trace`.
+    """
+    root = resolve(lot, serial, item_id, unit_id, None, database)
+    sql, args = trace_sql(direction, root["unit_id"], max_depth, max_nodes)
+    node_rows = system.db.runPrepQuery(sql, args, database)  # noqa: F821
+    edge_rows = None
+    if edges:
+        sql, args = edges_sql(direction, root["unit_id"], max_depth)
+        edge_rows = mes.inventory.query(sql, args, None, database)  # noqa: F821
+    return shape(root, direction, node_rows, edge_rows, max_depth, max_nodes)
+
+
+def add_edge(tx, input_unit_id, output_unit_id, kind, at, qty=None, uom=None, wo_id=None, op_seq=None,
+             station=None, operator=None, measurement_refs=None, database=""):
+    """Record one genealogy edge inside the caller's transaction; return its id."""
+    if kind not in EDGE_KINDS:
+        raise mes.errors.InvalidInput(mes.inventory.fmt("Genealogy edge kind %r is unknown; expected one of %s.", kind, ", ".join(EDGE_KINDS)),  # noqa: F821
+                                      expected=list(EDGE_KINDS), got=kind)
+    if input_unit_id == output_unit_id:
+        raise GenealogyCycle(mes.inventory.fmt("Unit %r cannot be its own input.", input_unit_id), expected="two different units",
+                             got=[input_unit_id, output_unit_id])
+    refs = json.dumps(sorted(measurement_refs)) if measurement_refs else None
+    return mes.inventory.update(  # noqa: F821
+        "INSERT INTO genealogy_edges (input_unit_id, output_unit_id, kind, qty, uom, wo_id, op_seq, station, "
+        "operator, at, measurement_refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [input_unit_id, output_unit_id, kind, qty, uom, wo_id, op_seq, station, operator, at, refs],
+        tx, database, get_key=True)
+
+
+def check_no_cycle(tx, input_unit_ids, output_unit_id, database=""):
+    """Raise GenealogyCycle if `output_unit_id` already flows into any of `input_unit_ids`."""
+    for input_unit_id in input_unit_ids:
+        if input_unit_id == output_unit_id:
+            found = 1
+        else:
+            found = mes.inventory.one(_REACHES, [output_unit_id, input_unit_id], tx, database)["n"]  # noqa: F821
+        if found:
+            src = mes.inventory.unit(input_unit_id, tx, database)  # noqa: F821
+            dst = mes.inventory.unit(output_unit_id, tx, database)  # noqa: F821
+            raise GenealogyCycle(mes.inventory.fmt("%s %r already flows into %s %r; linking %r into %r would make a cycle.", 
+                dst["kind"], dst["code"], src["kind"], src["code"], src["code"], dst["code"]),
+                expected="an input that does not come from the output", got=src["code"])
