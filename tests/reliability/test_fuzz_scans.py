@@ -12,7 +12,7 @@ from reliability_strategies import quantities, scans, stations, users
 TODAY = datetime.date(2026, 1, 5)
 
 
-@settings(max_examples=2500)
+@settings(max_examples=2800)
 @given(raw=scans)
 def test_any_scan_parses_or_is_refused_as_a_malformed_barcode(plant, raw):
     outcome = plant.call("scans", "mes.barcode.parse", raw, TODAY)
@@ -22,13 +22,13 @@ def test_any_scan_parses_or_is_refused_as_a_malformed_barcode(plant, raw):
         assert outcome["kind"] in ("gs1", "lot")
 
 
-@settings(max_examples=500)
+@settings(max_examples=400)
 @given(raw=scans, station=stations, actor=users, qty=quantities)
 def test_a_scan_at_the_station_consumes_or_writes_nothing(plant, raw, station, actor, qty):
     plant.attempt("scans", "mes.material.consume", u"WO-7001", raw, station, actor, qty)
 
 
-@settings(max_examples=200)
+@settings(max_examples=150)
 @given(raw=scans)
 def test_a_scan_tag_change_is_booked_or_refused(plant, raw):
     outcome = plant.attempt("scans", "mes.scanpoint.on_scan", u"[default]Genba/Plant1/Assembly/Line2/Press/Scan",
