@@ -117,19 +117,26 @@ class Plant(object):
         area's refusal logs is compared with the snapshot taken before the call.
         """
         logs = set(kwargs.pop("logs", ()))
+        refused_if = kwargs.pop("refused_if", None)
         if logs:  # a logged refusal moves the log's AUTOINCREMENT counter
             logs.add("sqlite_sequence")
         CASES[area] += 1
         version, before = self._current()
         try:
-            return self.gw.call(dotted, *args, **kwargs)
+            result = self.gw.call(dotted, *args, **kwargs)
         except self.mes_error as error:
-            if self.version() != version:
-                after = self._current()[1]
-                changed = sorted(n for n in set(before) | set(after)
-                                 if n not in logs and before.get(n) != after.get(n))
-                assert not changed, "%s refused (%s) but changed %s" % (dotted, error, changed)
+            self._unchanged(dotted, error, version, before, logs)
             return Refused(error)
+        if refused_if is not None and refused_if(result):
+            self._unchanged(dotted, result, version, before, logs)
+        return result
+
+    def _unchanged(self, dotted, why, version, before, logs):
+        if self.version() != version:
+            after = self._current()[1]
+            changed = sorted(n for n in set(before) | set(after)
+                             if n not in logs and before.get(n) != after.get(n))
+            assert not changed, "%s refused (%s) but changed %s" % (dotted, why, changed)
 
     def call(self, area, dotted, *args, **kwargs):
         """A function that writes nothing: its result, or a `Refused` for a typed refusal."""

@@ -12,7 +12,7 @@ from reliability_strategies import quantities, scans, stations, users
 TODAY = datetime.date(2026, 1, 5)
 
 
-@settings(max_examples=2800)
+@settings(max_examples=3300)
 @given(raw=scans)
 def test_any_scan_parses_or_is_refused_as_a_malformed_barcode(plant, raw):
     outcome = plant.call("scans", "mes.barcode.parse", raw, TODAY)

@@ -44,3 +44,14 @@ def test_a_gauge_reading_of_bytes_that_are_not_utf8_is_refused_and_kept(plant):
     kept = plant.gw.system.db.runScalarPrepQuery(
         "SELECT raw_value FROM qc_refused_readings ORDER BY id DESC", [])
     assert kept == u"b'\\x80'"
+
+
+def test_a_rest_work_order_whose_end_date_is_a_list_is_rejected_as_a_bad_value(plant):
+    import json
+    body = json.dumps({"externalId": "WO-8101", "status": {"id": "B"}, "assemblyItem": {"externalId": "FG-100"},
+                       "quantity": 5, "units": "EA", "startDate": "2026-01-07", "endDate": []})
+    status, result = plant.attempt("regressions", "mes.erpinbound.handle_http", body,
+                                   {"Content-Type": "application/json"}, logs=("erp_inbound_errors",),
+                                   refused_if=lambda answer: answer[0] != 200)
+    assert (status, result["code"], result["reason"]) == (
+        422, "bad_value", "The work order body has a field of the wrong type (AttributeError).")
