@@ -121,7 +121,10 @@ def expiry_date(yymmdd, today):
 
 
 def _strip(raw):
-    text = mes.compat.text(raw)  # noqa: F821
+    try:
+        text = mes.compat.text(raw)  # noqa: F821
+    except UnicodeDecodeError:
+        raise _fail(MalformedBarcode, "Barcode bytes are not UTF-8 text.", expected="UTF-8 text", got=repr(raw))
     if text is None:
         raise _fail(MalformedBarcode, "Barcode is empty.", expected="a barcode", got=None)
     text = text.strip(u" \r\n\t")

@@ -114,11 +114,15 @@ def receive_work_order(body, message_id=None):
     digest = hashlib.sha256(raw).hexdigest()
     try:
         data = json.loads(raw.decode("utf-8")) if not isinstance(body, dict) else body
-        record = read_work_order(data)
     except ValueError as exc:
         err = mes.erpschedule.MissingElement("The work order body is not valid JSON: %r." % mes.compat.text(exc))
         return mes.erpinbound._reject(digest, message_id, "rest", err, raw, "")
+    try:
+        record = read_work_order(data)
     except mes.errors.MesError as err:
+        return mes.erpinbound._reject(digest, message_id, "rest", err, raw, "")
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:  # a field of the wrong JSON type
+        err = mes.erpschedule.BadValue("The work order body has a field of the wrong type (%s)." % type(exc).__name__)
         return mes.erpinbound._reject(digest, message_id, "rest", err, raw, "")
     return mes.erpinbound.receive_record(record, digest, "rest", message_id, "", raw)
 

@@ -114,9 +114,15 @@ def check_usable(lot, today):
     return lot
 
 
+def _is_quantity(qty):
+    """True for an int or float that is not a bool and not NaN (what a quantity may be)."""
+    return (not isinstance(qty, bool) and isinstance(qty, mes.compat.integer_types + (float,))  # noqa: F821
+            and qty == qty)
+
+
 def check_quantity(lot, qty):
     """Raise InvalidQuantity for qty <= 0, InsufficientQuantity when the lot holds less."""
-    if qty is None or not qty > 0:
+    if not _is_quantity(qty) or not qty > 0:
         raise InvalidQuantity(mes.inventory.fmt("Quantity %r must be greater than 0.", qty), expected="> 0", got=qty)
     if qty > lot["qty"] + 1e-9:
         raise InsufficientQuantity(mes.inventory.fmt("Lot %r holds %r %s; %r %s requested.", lot["lot_no"], lot["qty"], lot["uom"], qty, lot["uom"]),
@@ -230,7 +236,7 @@ def receive(item_id, lot_no, qty, uom, actor, expiry_date=None, status="quaranti
     if status not in ("released", "quarantine", "hold"):
         raise mes.errors.InvalidInput(mes.inventory.fmt("A new lot's status %r must be released, quarantine or hold.", status),  # noqa: F821
                                       expected=["released", "quarantine", "hold"], got=status)
-    if qty is None or qty < 0:
+    if not _is_quantity(qty) or qty < 0:
         raise InvalidQuantity(mes.inventory.fmt("Quantity %r must be 0 or more.", qty), expected=">= 0", got=qty)
 
     def work(tx):

@@ -70,6 +70,11 @@ def open_with_hold(actor, wo_id, op_seq, subject_kind, subject, description, sta
 
 def get(ncr_id, tx=None):
     """One NCR as a dict, with the ids of its holds; NotFound if unknown."""
+    if isinstance(ncr_id, mes.compat.string_types) and ncr_id.strip().isdigit():  # noqa: F821
+        ncr_id = int(ncr_id)
+    if isinstance(ncr_id, bool) or not isinstance(ncr_id, mes.compat.integer_types):  # noqa: F821
+        raise mes.errors.NotFound("Unknown NCR id %r." % (ncr_id,))  # noqa: F821
+
     def work(tx):
         row = _tm().one(_NCR_SELECT + "WHERE id = ?", [ncr_id], tx)
         if row is None:

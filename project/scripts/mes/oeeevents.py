@@ -8,7 +8,7 @@ state changes dropped from a full event queue. Any other error is raised as usua
 """
 from __future__ import absolute_import, division, print_function
 
-__all__ = ["handle_tag_change", "on_shutdown", "on_startup", "on_timer",
+__all__ = ["handle_tag_change", "on_shutdown", "on_startup", "on_timer", "sync_counters",
            "sync_states"]
 
 def _rec():
@@ -74,11 +74,42 @@ def sync_states(now_ms=None):
     return changed
 
 
+def sync_counters():
+    """Count every counter whose tag (Good) differs from its stored reading; returns the parts added.
+
+    A change the events could not record (the database was down when it came) is counted here
+    from the stored reading, so a counter that does not move again after an outage loses nothing.
+    Only counters that already have a stored reading are looked at (the first reading is a
+    baseline, set by the events).
+    """
+    machines = _rec().machines()
+    if not machines:
+        return 0
+    stored = dict(((r["machine_id"], r["counter_name"]), int(r["raw"])) for r in _rec().query(
+        "SELECT machine_id, counter_name, raw FROM oee_counter_readings ORDER BY machine_id, counter_name", []))
+    keys, paths = [], []
+    for m in machines:
+        for name in sorted(_rec().COUNTERS):
+            if (m["machine_id"], name) in stored:
+                keys.append((m["machine_id"], name))
+                paths.append("[default]" + m["source_path"] + "/" + name)
+    if not paths:
+        return 0
+    added = 0
+    for key, qv in zip(keys, system.tag.readBlocking(paths)):  # noqa: F821
+        if qv.value is None or qv.quality is None or not qv.quality.isGood():
+            continue
+        if int(qv.value) != stored[key]:
+            added += _rec().on_counter(key[0], key[1], qv.value, True)
+    return added
+
+
 def on_timer():
-    """The refresh timer: catch up on missed state changes, then write the live tags."""
+    """The refresh timer: catch up on missed state and counter changes, then write the live tags."""
     def work():
         now = _rec().now_ms()
         sync_states(now)
+        sync_counters()
         return mes.oeelive.refresh(now_ms=now)  # noqa: F821
     return _guarded("refresh", work)
 
@@ -90,7 +121,11 @@ def on_startup():
     reading stored before the shutdown, so the parts made while the gateway was down are counted
     once, whatever the counter tags show before the device connection is up.
     """
-    return on_timer()
+    def work():
+        now = _rec().now_ms()
+        sync_states(now)
+        return mes.oeelive.refresh(now_ms=now)  # noqa: F821
+    return _guarded("startup", work)
 
 
 def on_shutdown():

@@ -46,7 +46,10 @@ def _tm():
 
 
 def _text(value):
-    return mes.compat.text(value)  # noqa: F821
+    try:
+        return mes.compat.text(value)  # noqa: F821
+    except UnicodeDecodeError:  # bytes from a device that are not UTF-8: kept as their repr
+        return mes.compat.text(repr(value))  # noqa: F821
 
 
 # -- configuration and context -------------------------------------------------------------------

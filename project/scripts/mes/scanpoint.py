@@ -56,7 +56,10 @@ def _log(tag_path, ctx, barcode, outcome, error=None, database=""):
 
 def on_scan(tag_path, value, database=""):
     """Handle one scanner read; return {"outcome", ...} (never raises a MesError: it is logged)."""
-    barcode = None if value is None else mes.compat.text(value)  # noqa: F821
+    try:
+        barcode = None if value is None else mes.compat.text(value)  # noqa: F821
+    except UnicodeDecodeError:  # scanner bytes that are not UTF-8: refused below as malformed
+        barcode = value.decode("utf-8", "replace")
     if not barcode or not barcode.strip():
         _log(tag_path, {}, barcode, "ignored", None, database)
         return {"outcome": "ignored"}

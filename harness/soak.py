@@ -1,0 +1,246 @@
+"""Chaos soak: a virtual-time replay of the whole plant while faults strike at seeded times, then
+the invariants and the simulator's truth.
+
+The simulator drives the gateway's OPC tags directly (direct mode) on the gateway's virtual clock;
+the project's own events and timers do the MES work (OEE intervals and counts, the ERP outbox);
+an ERP stand-in listens on loopback. Faults, at times drawn from `random.Random(seed)`:
+
+- counter_reset: a machine's PLC restarts (counters to 0, true totals kept by the simulator);
+- stale: a counter tag turns Bad_Stale with its last value for a while;
+- bad_quality: a machine's State tag turns Bad_NotConnected for a while;
+- db_outage: the database refuses connections for 1-5 minutes (store-and-forward, skipped ticks);
+- erp_outage: the ERP refuses connections for its next 3-10 requests;
+- duplicate_ack: the ERP records a message but answers as if it were a duplicate (409);
+- lost_ack: the ERP records a message but the answer is lost (500);
+- gateway_restart: `gw.restart()`; the device then delivers its current values again.
+
+Afterwards (faults healed, outbox drained) every invariant must hold, and per machine the OEE
+produced quantity (sum of PQ) and scrap (sum of SQ) must equal the simulator's true outfeed and
+reject totals. `run_soak` returns one JSON-ready report.
+"""
+from __future__ import annotations
+
+import collections
+import io
+import json
+import os
+import random
+import tempfile
+
+from harness import Gateway, invariants
+from harness.core.db import SwitchableConnector
+from harness.erp_standin import ErpStandin
+from simulator.direct import DirectDriver
+from simulator.plant import load_plant
+
+START = "2026-01-05T06:00:00"
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OEE_CONFIG = os.path.join(ROOT, "tests", "scenarios", "oee_plant.json")
+ERP_CASES = os.path.join(ROOT, "tests", "cases", "erp")
+KINDS = ("counter_reset", "stale", "bad_quality", "db_outage", "erp_outage", "duplicate_ack", "lost_ack",
+         "gateway_restart")
+#: Faults per virtual hour of each kind (at least one of each in any soak).
+RATE = {"counter_reset": 2, "stale": 3, "bad_quality": 3, "db_outage": 1, "erp_outage": 1,
+        "duplicate_ack": 1, "lost_ack": 1, "gateway_restart": 1}
+STEP_S = 30
+#: A PLC restart while the database is down, or before the first counter change after it comes
+#: back, loses the parts counted between the last stored reading and the restart (the OEE events
+#: keep readings, not a queue of changes). The soak keeps a restart a minute clear of an outage
+#: unless `overlap=True`; a test pins the loss.
+KNOWN_LOSS = "counter reset during a database outage"
+
+
+def _read(path):
+    with io.open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def plan_faults(hours, seed, kinds=KINDS):
+    """[(second, kind)] sorted: each kind RATE times per hour (at least once) at seeded times."""
+    rng = random.Random(seed)
+    total = int(hours * 3600)
+    faults = []
+    for kind in kinds:
+        for _ in range(max(1, int(round(RATE[kind] * hours)))):
+            faults.append((rng.randrange(STEP_S, max(STEP_S + 1, total - 600)), kind))
+    return sorted(faults), rng
+
+
+class Soak:
+    def __init__(self, hours, seed, db_url=None, period=2.0, project=None, kinds=KINDS, overlap=False):
+        self.hours, self.seed, self.period, self.kinds = hours, seed, period, tuple(kinds)
+        self.overlap = overlap
+        self.db_back_at = -10 ** 9
+        self.project = project or os.path.join(ROOT, "project")
+        self._tmp = None
+        if db_url is None:
+            self._tmp = tempfile.mkdtemp(prefix="genba-soak-")
+            db_url = "sqlite:///" + os.path.join(self._tmp, "soak.db")
+        self.db_url = db_url
+        self.injected = collections.Counter()
+        self.restore = []  # [(second, callable)]
+
+    # -- set-up ------------------------------------------------------------------------------
+    def _boot(self):
+        self.gw = Gateway(project=self.project, clock="virtual", start=START,
+                          databases={"genba": self.db_url}, default_database="genba")
+        self._net()
+        with open(OEE_CONFIG) as handle:
+            self.oee = json.load(handle)
+        self.gw.call("mes.oeeconfig.configure", self.oee)
+        self.plant = load_plant(self.project, seed=self.seed, profile="realistic")
+        self.driver = DirectDriver(self.plant, self.gw.tags, self.gw.clock, period=self.period)
+        self.driver.attach(self.gw.tags).start()
+        self._switch()
+        self.erp = ErpStandin().start()
+        db = self.gw.system.db
+        for name, value in (("outbox.url.b2mml", self.erp.url + "/b2mml"), ("outbox.timeout_ms", "2000"),
+                            ("outbox.backoff_ms", "5000"), ("outbox.max_backoff_ms", "60000")):
+            db.runPrepUpdate("INSERT INTO erp_settings (name, value) VALUES (?, ?)", [name, value])
+        self.gw.call("mes.erpinbound.receive", _read(os.path.join(ERP_CASES, "material_v0600.xml")), "soak")
+        self.gw.call("mes.erpinbound.receive", _read(os.path.join(ERP_CASES, "schedule_v0600.xml")), "soak")
+
+    def _net(self):
+        """system.net.httpClient for the outbox (to the stand-in on loopback)."""
+        from harness.core import net
+        from harness.core.system.namespace import Namespace
+        if "net" not in dir(self.gw.system) or "httpClient" not in dir(self.gw.system.net):
+            self.gw.system.net = Namespace("system.net", {"httpClient": net.httpClient})
+
+    def _switch(self):
+        service = self.gw.system.db._service
+        self.switch = SwitchableConnector(service.connector("genba"))
+        service.set_connector("genba", self.switch)
+
+    def _machine_paths(self):
+        return ["[default]" + m["source_path"] for m in self.oee["machines"]]
+
+    # -- faults ------------------------------------------------------------------------------
+    def _inject(self, second, kind, rng):
+        gw, paths = self.gw, self._machine_paths()
+        if kind == "gateway_restart" and not self.switch.available:
+            kind = "stale"  # a restart during an outage would lose the outage's switch
+        near_outage = not self.switch.available or second - self.db_back_at < 60
+        if kind == "counter_reset" and near_outage and not self.overlap:
+            kind = "stale"  # see KNOWN_LOSS
+        self.injected[kind] += 1
+        if kind == "counter_reset":
+            self.plant.machines[rng.choice(paths)].restart()
+        elif kind == "stale":
+            path = rng.choice(paths) + "/" + rng.choice(["OutfeedCount", "RejectCount"])
+            gw.update(path, gw.read(path).value, "Bad_Stale")
+            self.restore.append((second + rng.randrange(10, 120), lambda p=path: self._redeliver(p)))
+        elif kind == "bad_quality":
+            path = rng.choice(paths) + "/State"
+            gw.update(path, gw.read(path).value, "Bad_NotConnected")
+            self.restore.append((second + rng.randrange(10, 120), lambda p=path: self._redeliver(p)))
+        elif kind == "db_outage":
+            self.switch.available = False
+            self.restore.append((second + rng.randrange(60, 300), self._db_back))
+        elif kind == "erp_outage":
+            self.erp.misbehave("refuse", rng.randrange(3, 10))
+        elif kind == "duplicate_ack":
+            self.erp.misbehave("duplicate_ack", 1)
+        elif kind == "lost_ack":
+            self.erp.misbehave("lost_ack", 1)
+        elif kind == "gateway_restart":
+            self.driver.stop()
+            gw.restart()
+            self._net()
+            self._switch()
+            self.driver.sink = gw.tags
+            self.driver.attach(gw.tags)
+            self.driver.pushed = {}
+            self.driver.start()
+
+    def _db_back(self):
+        self.switch.available = True
+        self.db_back_at = self._second
+
+    def _redeliver(self, path):
+        """The device delivers the tag again, Good, with its current value."""
+        self.driver.pushed.pop(path, None)
+        self.driver.pushed = dict((k, v) for k, v in self.driver.pushed.items() if not str(k).endswith(path[len("[default]"):]))
+        self.driver.push()
+        qv = self.gw.read(path)
+        if not qv.quality.isGood():
+            self.gw.update(path, qv.value)
+
+    # -- the run -----------------------------------------------------------------------------
+    def run(self):
+        self._boot()
+        faults, rng = plan_faults(self.hours, self.seed, self.kinds)
+        total = int(self.hours * 3600)
+        wos = ["WO-1001"]
+        second, completions = 0, 0
+        self._second = 0
+        every = max(60, min(600, (total // 4) // STEP_S * STEP_S))
+        pending = list(faults)
+        while second < total:
+            self.gw.clock.advance(STEP_S)
+            second += STEP_S
+            self._second = second
+            for due, action in sorted(self.restore, key=lambda r: r[0]):
+                if due <= second:
+                    action()
+            self.restore = [r for r in self.restore if r[0] > second]
+            while pending and pending[0][0] <= second:
+                self._inject(second, pending.pop(0)[1], rng)
+            if second % every == 0 and self.switch.available:
+                self.gw.call("mes.erpperformance.record_completion", wos[0], "10", 10)
+                completions += 1
+        # heal: everything back, then let the outbox and store-and-forward drain
+        for _, action in self.restore:
+            action()
+        self.restore = []
+        self.switch.available = True
+        self.erp.behave()
+        self.driver.stop()
+        self.gw.clock.advance(900)
+        return self._report(completions)
+
+    def _report(self, completions):
+        gw = self.gw
+        now_ms = gw.system.date.toMillis(gw.system.date.now())
+        results = invariants.check_all(gw, received_keys=self.erp.keys(), until_ms=now_ms)
+        truth = []
+        counted = dict((r[0], (int(r[1] or 0), int(r[2] or 0))) for r in invariants.gateway_query(gw)(
+            "SELECT machine_id, SUM(pq) AS pq_sum, SUM(sq) AS sq_sum FROM oee_count_intervals GROUP BY machine_id"))
+        for machine in self.oee["machines"]:
+            totals = self.plant.machines["[default]" + machine["source_path"]].totals()
+            got = counted.get(machine["machine_id"], (0, 0))
+            truth.append({"machine": machine["machine_id"], "outfeed": totals["outfeed"], "pq": got[0],
+                          "reject": totals["reject"], "sq": got[1]})
+        lost = sum(max(0, t["outfeed"] - t["pq"]) + max(0, t["reject"] - t["sq"]) for t in truth)
+        duplicated = sum(max(0, t["pq"] - t["outfeed"]) + max(0, t["sq"] - t["reject"]) for t in truth)
+        outbox = gw.call("mes.outbox.status_counts")
+        sent = int(outbox.get("sent", 0))
+        erp_dupes = sum(1 for r in self.erp.requests if r.get("duplicate"))
+        report = {
+            "hours": self.hours, "seed": self.seed, "database": self.db_url.split(":", 1)[0],
+            "faults": dict(self.injected), "faults_total": sum(self.injected.values()),
+            "invariants": [r.as_dict() for r in results],
+            "records_checked": sum(r.checked for r in results),
+            "truth": truth, "parts_lost": lost, "parts_duplicated": duplicated,
+            "erp": {"completions": completions, "queued": sum(int(v) for v in outbox.values()), "sent": sent,
+                    "received_in_effect": len(self.erp.keys()), "redeliveries_deduplicated": erp_dupes,
+                    "not_sent": sum(int(v) for k, v in outbox.items() if k != "sent")},
+            "script_errors": len(gw.errors),
+        }
+        report["ok"] = (all(r.ok for r in results) and lost == 0 and duplicated == 0
+                        and report["erp"]["not_sent"] == 0 and report["erp"]["received_in_effect"] == completions)
+        return report
+
+    def close(self):
+        try:
+            self.erp.stop()
+        finally:
+            self.gw.shutdown()
+
+
+def run_soak(hours, seed, db_url=None, period=2.0, kinds=KINDS, overlap=False):
+    soak = Soak(hours, seed, db_url, period, kinds=kinds, overlap=overlap)
+    try:
+        return soak.run()
+    finally:
+        soak.close()
