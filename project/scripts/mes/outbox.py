@@ -82,13 +82,19 @@ def classify(status, body_text):
 
 
 def dispatch(database=""):
-    """Send what is due now; returns counts {"sent", "retry", "dead", "waiting"}."""
-    conf = _settings(database)
+    """Send what is due now; returns counts {"sent", "retry", "dead", "waiting"}.
+
+    An empty outbox costs one query (the timer ticks every few seconds); settings are read only
+    when there is something to send.
+    """
     now = _now_ms()
     rows = system.db.runPrepQuery(
         "SELECT id, kind, msg_key, message_id, content_type, path, payload, status, attempts, next_attempt_ms "
         "FROM erp_outbox_messages WHERE status <> 'sent' ORDER BY id", [], database)
     counts = {"sent": 0, "retry": 0, "dead": 0, "waiting": 0}
+    if not len(rows):
+        return counts
+    conf = _settings(database)
     blocked = set()
     client = None
     bases = {}
