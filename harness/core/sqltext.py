@@ -36,27 +36,32 @@ def _skip(sql, i):
     return None
 
 
-def qmark_to_format(sql):
-    """`?` placeholders to `%s` (psycopg style); a literal `%` becomes `%%`. Returns (sql, count)."""
-    out = []
-    count = 0
+def _code(sql):
+    """(index, character) of every character outside strings, quoted identifiers and comments."""
     i = 0
     n = len(sql)
-    start = 0
     while i < n:
         ch = sql[i]
         if ch in "'\"-/":
             j = _skip(sql, i)
             if j is not None:
-                out.append(sql[start:j].replace("%", "%%"))
-                i = start = j
+                i = j
                 continue
+        yield i, ch
+        i += 1
+
+
+def qmark_to_format(sql):
+    """`?` placeholders to `%s` (psycopg style); a literal `%` becomes `%%`. Returns (sql, count)."""
+    out = []
+    count = 0
+    start = 0
+    for i, ch in _code(sql):
         if ch == "?":
             out.append(sql[start:i].replace("%", "%%"))
             out.append("%s")
             count += 1
             start = i + 1
-        i += 1
     out.append(sql[start:].replace("%", "%%"))
     return "".join(out), count
 
@@ -70,31 +75,18 @@ def named_to_qmark(sql):
     """`:name` placeholders to `?`. Returns (sql, [names in order]); `::type` casts are kept."""
     out = []
     names = []
-    i = 0
-    n = len(sql)
     start = 0
-    while i < n:
-        ch = sql[i]
-        if ch in "'\"-/":
-            j = _skip(sql, i)
-            if j is not None:
-                i = j
-                continue
-        if ch == ":":
-            if i + 1 < n and sql[i + 1] == ":":
-                i += 2
-                continue
-            if i > 0 and sql[i - 1] == ":":
-                i += 1
-                continue
-            m = _NAME.match(sql, i + 1)
-            if m:
-                out.append(sql[start:i])
-                out.append("?")
-                names.append(m.group(0))
-                i = start = m.end()
-                continue
-        i += 1
+    for i, ch in _code(sql):
+        if ch != ":" or i < start:
+            continue
+        if sql.startswith("::", i) or (i > 0 and sql[i - 1] == ":"):
+            continue
+        match = _NAME.match(sql, i + 1)
+        if match:
+            out.append(sql[start:i])
+            out.append("?")
+            names.append(match.group(0))
+            start = match.end()
     out.append(sql[start:])
     return "".join(out), names
 
@@ -102,20 +94,11 @@ def named_to_qmark(sql):
 def split_statements(sql):
     """Split a script on `;` into statements, dropping ones that hold only whitespace and comments."""
     statements = []
-    i = 0
-    n = len(sql)
     start = 0
-    while i < n:
-        ch = sql[i]
-        if ch in "'\"-/":
-            j = _skip(sql, i)
-            if j is not None:
-                i = j
-                continue
+    for i, ch in _code(sql):
         if ch == ";":
             statements.append(sql[start:i])
             start = i + 1
-        i += 1
     statements.append(sql[start:])
     return [s.strip() for s in statements if _has_code(s)]
 
