@@ -8,8 +8,8 @@ import sys
 from harness.core.db import DatabaseError, DbService
 from harness.core.library import ScriptLibrary
 from harness.core.system.namespace import Namespace
+from harness.dboption import add_db_option, database_url
 
-DEFAULT_URL = "sqlite:///genba.db"
 
 
 def add_parser(subparsers):
@@ -20,9 +20,7 @@ def add_parser(subparsers):
     text = ("Walk the hash chain; exit 1 naming the first changed, inserted or deleted row. "
             "Example: genba audit verify --db sqlite:///genba.db --json")
     sub = verbs.add_parser("verify", help=text, description=text)
-    sub.add_argument("--db", default=None,
-                     help="Database URL (sqlite:///file.db or postgresql://user@host:port/name); "
-                          "default $GENBA_DB or %s" % DEFAULT_URL)
+    add_db_option(sub)
     sub.add_argument("--project", default="project", help="Project folder (default: project)")
     sub.add_argument("--json", action="store_true", help="Print one JSON document")
     sub.set_defaults(func=run)
@@ -51,7 +49,7 @@ def verify(url, project="project"):
 
 
 def run(args) -> int:
-    url = args.db or os.environ.get("GENBA_DB") or DEFAULT_URL
+    url = database_url(args)
     try:
         result = verify(url, args.project)
     except DatabaseError as exc:

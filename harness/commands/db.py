@@ -7,8 +7,8 @@ import sys
 
 from harness.core import migrations
 from harness.core.db import DatabaseError, DbService
+from harness.dboption import add_db_option, database_url
 
-DEFAULT_URL = "sqlite:///genba.db"
 
 
 def add_parser(subparsers):
@@ -19,9 +19,7 @@ def add_parser(subparsers):
     for name, text in (("upgrade", "Apply pending migrations in order. Example: genba db upgrade --db sqlite:///genba.db"),
                        ("status", "List applied and pending migrations. Example: genba db status --json")):
         sub = verbs.add_parser(name, help=text, description=text)
-        sub.add_argument("--db", default=None,
-                         help="Database URL (sqlite:///file.db or postgresql://user@host:port/name); "
-                              "default $GENBA_DB or %s" % DEFAULT_URL)
+        add_db_option(sub)
         sub.add_argument("--project", default="project", help="Project folder holding db/migrations (default: project)")
         sub.add_argument("--json", action="store_true", help="Print one JSON document")
         sub.set_defaults(func=run)
@@ -34,7 +32,7 @@ def _usage(parser):
 
 
 def run(args) -> int:
-    url = args.db or os.environ.get("GENBA_DB") or DEFAULT_URL
+    url = database_url(args)
     migrations_dir = os.path.join(args.project, "db", "migrations")
     service = DbService({"genba": url}, "genba")
     try:

@@ -8,8 +8,8 @@ import sys
 from harness.core.db import DatabaseError, DbService
 from harness.core.library import ScriptLibrary
 from harness.core.system.namespace import Namespace
+from harness.dboption import add_db_option, database_url
 
-DEFAULT_URL = "sqlite:///genba.db"
 
 
 def add_parser(subparsers):
@@ -28,9 +28,7 @@ def add_parser(subparsers):
     parser.add_argument("--depth", type=int, default=10, help="maximum number of steps followed (default 10)")
     parser.add_argument("--max-nodes", type=int, default=10000,
                         help="fan-out limit: units whose edges are followed at most (default 10000)")
-    parser.add_argument("--db", default=None,
-                        help="database URL (sqlite:///file.db or postgresql://user@host:port/name); "
-                             "default $GENBA_DB or %s" % DEFAULT_URL)
+    add_db_option(parser)
     parser.add_argument("--project", default="project", help="project folder (default: project)")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(func=run)
@@ -49,7 +47,6 @@ def trace_with(url, project, **query):
 def report_lines(result):
     """The human recall report: one line per unit with the edge that reached it."""
     root = result["root"]
-    codes = dict((node["unit_id"], node) for node in result["nodes"])
     depth_of = dict((node["unit_id"], node["depth"]) for node in result["nodes"])
     via = {}
     near, far = ("output_unit_id", "input_unit_id") if result["direction"] == "backward" else ("input_unit_id", "output_unit_id")
@@ -72,7 +69,7 @@ def report_lines(result):
 
 
 def run(args) -> int:
-    url = args.db or os.environ.get("GENBA_DB") or DEFAULT_URL
+    url = database_url(args)
     query = {"lot": args.lot, "serial": args.serial, "item_id": args.item, "direction": args.direction,
              "max_depth": args.depth, "max_nodes": args.max_nodes, "edges": True}
     try:
