@@ -42,6 +42,8 @@ VARIANT_TYPES = {
 DEFAULTS = {"Boolean": False, "String": "", "Float4": 0.0, "Float8": 0.0,
             "DateTime": datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)}
 
+_GOOD = ua.StatusCode(ua.StatusCodes.Good)
+_YIELD_EVERY = 1000              # writes between two chances for the loop to answer publish requests
 _log = logging.getLogger("genba.simulator")
 
 
@@ -77,6 +79,21 @@ class _PasswordUsers(UserManager):
         if username is not None and self.users.get(username) == password:
             return User(role=UserRole.User, name=username)
         return None
+
+
+class _Published(ua.DataValue):
+    """A DataValue the simulator publishes and never changes afterwards.
+
+    asyncua deep-copies every written DataValue once per monitored item so that a later change of
+    the caller's object cannot alter the item's previous value; that copy was most of the cost of
+    a write. Published values are never modified after the write (a new value is a new object),
+    so every monitored item can share the one instance.
+    """
+
+    __slots__ = ()
+
+    def __deepcopy__(self, memo):
+        return self
 
 
 class _Node(object):
@@ -290,11 +307,12 @@ class SimulatorServer(object):
             value = DEFAULTS.get(node.member.data_type, 0)
         return value
 
-    def _data_value(self, node, value):
-        now = datetime.datetime.now(datetime.timezone.utc)
-        status = ua.StatusCode(node.status) if node.status is not None else ua.StatusCode(ua.StatusCodes.Good)
-        return ua.DataValue(ua.Variant(value, node.variant_type), StatusCode=status,
-                            SourceTimestamp=now + self.clock_offset, ServerTimestamp=now)
+    def _data_value(self, node, value, now=None):
+        if now is None:
+            now = datetime.datetime.now(datetime.timezone.utc)
+        status = ua.StatusCode(node.status) if node.status is not None else _GOOD
+        return _Published(ua.Variant(value, node.variant_type), StatusCode=status,
+                          SourceTimestamp=now + self.clock_offset, ServerTimestamp=now)
 
     def _take_writes(self):
         if self.server is None:
@@ -307,6 +325,25 @@ class SimulatorServer(object):
                 self.plant.write(node.member.address, written)
                 node.value = written
 
+    async def _write_nodes(self, changes):
+        """Write [(node, value)] to the address space: one timestamp for the batch, no type checks.
+
+        Values go straight into the internal address space, which hands each one to the monitored
+        items of every subscription; the loop yields every `_YIELD_EVERY` writes so that publish
+        requests are answered during a large batch.
+        """
+        aspace = self.server.iserver.aspace
+        now = datetime.datetime.now(datetime.timezone.utc)
+        write = aspace.write_attribute_value
+        attribute = ua.AttributeIds.Value
+        for count, (node, value) in enumerate(changes, 1):
+            node.value = value
+            await write(node.nodeid, attribute, self._data_value(node, value, now))
+            if count % _YIELD_EVERY == 0:
+                await asyncio.sleep(0)
+                now = datetime.datetime.now(datetime.timezone.utc)
+        return len(changes)
+
     async def publish(self, force=False):
         """Write every changed (or, with `force`, every) model value to its node."""
         if self.server is None:
@@ -314,7 +351,7 @@ class SimulatorServer(object):
         if self.latency or self.jitter:
             await asyncio.sleep(self.latency + self.jitter * self._rng.random())
         values = {}
-        sent = 0
+        changes = []
         for node in self.nodes.values():
             if node.frozen:
                 continue
@@ -326,16 +363,25 @@ class SimulatorServer(object):
             value = provided[node.member.name]
             if value == node.value and not force:
                 continue
-            node.value = value
-            await self.server.write_attribute_value(node.nodeid, self._data_value(node, value))
-            sent += 1
-        return sent
+            changes.append((node, value))
+        if self.server is None:
+            return 0
+        return await self._write_nodes(changes)
 
     async def set_value(self, address, value):
         """Write `value` to one node now (benchmarks and tests drive nodes directly with it)."""
-        node = self.nodes[address]
-        node.value = value
-        await self.server.write_attribute_value(node.nodeid, self._data_value(node, value))
+        await self.set_values([(address, value)])
+
+    async def set_values(self, values):
+        """Write many nodes now, as one batch: `values` is a dict or a list of (address, value).
+
+        Returns how many were written (0 while the server is killed: nothing is written).
+        """
+        pairs = values.items() if isinstance(values, dict) else values
+        changes = [(self.nodes[address], value) for address, value in pairs]
+        if self.server is None:
+            return 0
+        return await self._write_nodes(changes)
 
     # ---- fault injection ------------------------------------------------------------------
     async def kill(self, hard=False):
