@@ -22,6 +22,7 @@ from asyncua import Server, ua
 from asyncua.crypto.permission_rules import User, UserRole
 from asyncua.crypto import uacrypto
 from asyncua.server.binary_server_asyncio import BinaryServer
+from asyncua.server.monitored_item_service import MonitoredItemService
 from asyncua.server.user_managers import UserManager
 
 from simulator.certs import fingerprint
@@ -94,6 +95,40 @@ class _Published(ua.DataValue):
 
     def __deepcopy__(self, memo):
         return self
+
+
+async def _notify(handle, callback, data_value):
+    """Hand a written value to one monitored item, as asyncua's `datachange_callback` does.
+
+    asyncua builds each item's notification empty and fills it afterwards; building the empty
+    one (a default DataValue and Variant whose type is guessed from None) cost more than the
+    rest of the write. This builds it with its values. Callbacks of any other kind, and an
+    asyncua whose monitored item service looks different, take asyncua's own path.
+    """
+    service = getattr(callback, "__self__", None)
+    if not isinstance(service, MonitoredItemService) or \
+            getattr(callback, "__func__", None) is not MonitoredItemService.datachange_callback:
+        await callback(handle, data_value)
+        return
+    try:
+        mid = service._monitored_datachange[handle]
+        item = service._monitored_items[mid]
+        mode, item_filter, values = item.mode, item.filter, item.mvalue
+        client_handle, queue_size = item.client_handle, item.queue_size
+    except (AttributeError, KeyError):
+        await callback(handle, data_value)
+        return
+    if mode == ua.MonitoringMode.Disabled:
+        return
+    values.set_current_datavalue(data_value)      # a _Published value: no copy
+    if item_filter:
+        passed = service._is_data_changed(values, item_filter.Trigger) and \
+            service._is_deadband_exceeded(values, item_filter)
+    else:
+        passed = service._is_data_changed(values, ua.DataChangeTrigger.StatusValue)
+    if passed:
+        notification = ua.MonitoredItemNotification(ClientHandle=client_handle, Value=data_value)
+        await service.isub.enqueue_datachange_event(mid, notification, queue_size)
 
 
 class _Node(object):
@@ -326,19 +361,27 @@ class SimulatorServer(object):
                 node.value = written
 
     async def _write_nodes(self, changes):
-        """Write [(node, value)] to the address space: one timestamp for the batch, no type checks.
+        """Write [(node, value)] to the address space, one timestamp for the batch.
 
-        Values go straight into the internal address space, which hands each one to the monitored
-        items of every subscription; the loop yields every `_YIELD_EVERY` writes so that publish
-        requests are answered during a large batch.
+        Each value goes straight into the node's Value attribute and to the monitored items of
+        every subscription (`_notify`); the loop yields every `_YIELD_EVERY` writes so that
+        publish requests are answered during a large batch.
         """
         aspace = self.server.iserver.aspace
         now = datetime.datetime.now(datetime.timezone.utc)
-        write = aspace.write_attribute_value
         attribute = ua.AttributeIds.Value
         for count, (node, value) in enumerate(changes, 1):
             node.value = value
-            await write(node.nodeid, attribute, self._data_value(node, value, now))
+            data_value = self._data_value(node, value, now)
+            stored = aspace.get(node.nodeid)
+            stored = stored.attributes.get(attribute) if stored is not None else None
+            if stored is None or stored.value_setter is not None or data_value.StatusCode.is_bad():
+                await aspace.write_attribute_value(node.nodeid, attribute, data_value)
+            else:
+                stored.value = data_value
+                stored.value_callback = None
+                for handle, callback in list(stored.datachange_callbacks.items()):
+                    await _notify(handle, callback, data_value)
             if count % _YIELD_EVERY == 0:
                 await asyncio.sleep(0)
                 now = datetime.datetime.now(datetime.timezone.utc)
