@@ -44,6 +44,7 @@ import threading
 import time
 
 from asyncua import Client, ua
+from asyncua.common.subscription import Subscription
 from asyncua.crypto.security_policies import SecurityPolicyBasic256Sha256
 
 from .core.quality import QualityCode
@@ -114,15 +115,49 @@ class _Item(object):
         self.last = None
 
 
+class _Subscription(Subscription):
+    """An asyncua subscription that hands each publish's data changes to the bridge as one batch.
+
+    asyncua's own subscription starts one task per changed item and calls the handler from it;
+    here a publish of a thousand changes is one call and one entry of the gateway's queue.
+    Status changes (subscription lost) go to the handler as usual.
+    """
+
+    def __init__(self, session, params, handler):
+        Subscription.__init__(self, session, params, handler)
+        self.bridge_handler = handler
+
+    async def publish_callback(self, publish_result):
+        self.last_publish_at = time.monotonic()
+        message = publish_result.NotificationMessage
+        if message.NotificationData is None:
+            return
+        self.last_sequence_number = int(message.SequenceNumber)
+        for notification in message.NotificationData:
+            if isinstance(notification, ua.DataChangeNotification):
+                changes = []
+                for item in notification.MonitoredItems:
+                    data = self._monitored_items.get(item.ClientHandle)
+                    if data is not None and data.node is not None:
+                        changes.append((data.node.nodeid, item.Value))
+                self.bridge_handler.datachanges(changes)
+            elif isinstance(notification, ua.StatusChangeNotification):
+                self.bridge_handler.status_change_notification(notification)
+
+
 class _Handler(object):
-    """asyncua subscription handler: runs on the loop thread, only enqueues."""
+    """Subscription handler: runs on the loop thread, only enqueues."""
 
     def __init__(self, bridge, generation):
         self.bridge = bridge
         self.generation = generation
 
     def datachange_notification(self, node, value, data):
-        self.bridge._received(self.generation, node.nodeid, data.monitored_item.Value)
+        self.bridge._received(self.generation, [(node.nodeid, data.monitored_item.Value)])
+
+    def datachanges(self, changes):
+        """[(NodeId, DataValue)] of one publish."""
+        self.bridge._received(self.generation, changes)
 
     def status_change_notification(self, status):
         self.bridge._lost("subscription status %s" % (status,), self.generation)
@@ -238,15 +273,20 @@ class OpcUaBridge(object):
 
     # ---- values into the gateway (gateway thread) -----------------------------------------
     def pump(self, limit=None):
-        """Land queued values as tag updates, run the resulting events; returns how many landed."""
+        """Land queued values as tag updates, run the resulting events; returns how many landed.
+
+        The queue holds one batch per publish; `limit` is checked between batches.
+        """
         landed = 0
+        update = self.tags.update
         while limit is None or landed < limit:
             try:
-                path_tag, value, quality, timestamp = self._queue.get_nowait()
+                batch = self._queue.get_nowait()
             except queue.Empty:
                 break
-            self.tags.update(path_tag, value, quality, timestamp)
-            landed += 1
+            for tag, value, quality, timestamp in batch:
+                update(tag, value, quality, timestamp)
+            landed += len(batch)
         if landed:
             self.gateway.settle()
         return landed
@@ -299,26 +339,37 @@ class OpcUaBridge(object):
         return QualityCode.Good
 
     # ---- loop thread ----------------------------------------------------------------------
-    def _received(self, generation, nodeid, data_value):
+    def _received(self, generation, changes):
+        """[(NodeId, DataValue)] of one publish -> one batch of tag updates in the queue."""
         if generation != self._generation:
             return
-        item = self.items.get(nodeid)
-        if item is None:
-            return
-        quality = quality_of_status(data_value.StatusCode)
-        if quality.isGood():
-            value = data_value.Value.Value if data_value.Value is not None else None
-            item.last = value
-        else:
-            value = item.last
-        timestamp = None
-        if self.use_source_time:
-            stamp = data_value.SourceTimestamp or data_value.ServerTimestamp
-            if stamp is not None and stamp.tzinfo is not None:
-                stamp = stamp.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-            timestamp = stamp
-        for tag in item.tags:
-            self._queue.put((tag, value, quality, timestamp))
+        batch = []
+        items = self.items
+        use_source_time = self.use_source_time
+        for nodeid, data_value in changes:
+            item = items.get(nodeid)
+            if item is None:
+                continue
+            status = data_value.StatusCode
+            if status is None or status.value == 0:
+                quality = QualityCode.Good
+            else:
+                quality = quality_of_status(status)
+            if quality.isGood():
+                value = data_value.Value.Value if data_value.Value is not None else None
+                item.last = value
+            else:
+                value = item.last
+            timestamp = None
+            if use_source_time:
+                stamp = data_value.SourceTimestamp or data_value.ServerTimestamp
+                if stamp is not None and stamp.tzinfo is not None:
+                    stamp = stamp.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+                timestamp = stamp
+            for tag in item.tags:
+                batch.append((tag, value, quality, timestamp))
+        if batch:
+            self._queue.put(batch)
 
     def _lost(self, reason, generation=None):
         if generation is not None and generation != self._generation:
@@ -327,9 +378,8 @@ class OpcUaBridge(object):
             self._loss.set_result(reason)
 
     def _mark_not_connected(self):
-        for item in self.items.values():
-            for tag in item.tags:
-                self._queue.put((tag, item.last, QualityCode.Bad_NotConnected, None))
+        self._queue.put([(tag, item.last, QualityCode.Bad_NotConnected, None)
+                         for item in self.items.values() for tag in item.tags])
 
     async def _supervise(self):
         loop = asyncio.get_running_loop()
@@ -376,11 +426,13 @@ class OpcUaBridge(object):
             groups.setdefault(item.rate, []).append(item)
         handler = _Handler(self, generation)
         for rate in sorted(groups):
-            subscription = await client.create_subscription(
+            subscription = _Subscription(
+                client.uaclient.session,
                 ua.CreateSubscriptionParameters(RequestedPublishingInterval=rate, RequestedLifetimeCount=600,
                                                 RequestedMaxKeepAliveCount=10, MaxNotificationsPerPublish=0,
                                                 PublishingEnabled=True, Priority=0),
                 handler)
+            await subscription.init()
             nodes = [client.get_node(item.nodeid) for item in groups[rate]]
             for start in range(0, len(nodes), _BATCH):
                 await subscription.subscribe_data_change(nodes[start:start + _BATCH], queuesize=1,

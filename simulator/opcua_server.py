@@ -43,7 +43,6 @@ VARIANT_TYPES = {
 DEFAULTS = {"Boolean": False, "String": "", "Float4": 0.0, "Float8": 0.0,
             "DateTime": datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)}
 
-_GOOD = ua.StatusCode(ua.StatusCodes.Good)
 _YIELD_EVERY = 1000              # writes between two chances for the loop to answer publish requests
 _log = logging.getLogger("genba.simulator")
 
@@ -345,7 +344,9 @@ class SimulatorServer(object):
     def _data_value(self, node, value, now=None):
         if now is None:
             now = datetime.datetime.now(datetime.timezone.utc)
-        status = ua.StatusCode(node.status) if node.status is not None else _GOOD
+        # Good is what an absent StatusCode means on the wire; leaving it out saves a third of
+        # the encoding of every notification (clients decode it as Good).
+        status = ua.StatusCode(node.status) if node.status is not None else None
         return _Published(ua.Variant(value, node.variant_type), StatusCode=status,
                           SourceTimestamp=now + self.clock_offset, ServerTimestamp=now)
 
@@ -375,7 +376,7 @@ class SimulatorServer(object):
             data_value = self._data_value(node, value, now)
             stored = aspace.get(node.nodeid)
             stored = stored.attributes.get(attribute) if stored is not None else None
-            if stored is None or stored.value_setter is not None or data_value.StatusCode.is_bad():
+            if stored is None or stored.value_setter is not None or data_value.StatusCode is not None:
                 await aspace.write_attribute_value(node.nodeid, attribute, data_value)
             else:
                 stored.value = data_value
