@@ -49,6 +49,7 @@ from simulator.testing import LoopThread, free_endpoint  # noqa: E402
 
 PER_MACHINE = 10
 PER_GROUP = 50
+WATCHDOG = 10.0   # seconds both clients wait for a server-state read before they call the link lost
 
 
 def layout(count):
@@ -121,7 +122,7 @@ class RawClient(object):
         self.thread.run(clear())
 
     async def _start(self):
-        self.client = Client(self.endpoint, timeout=30)
+        self.client = Client(self.endpoint, timeout=30, watchdog_intervall=WATCHDOG)
         await self.client.connect()
         subscription = await self.client.create_subscription(self.interval_ms, self)
         nodes = [self.client.get_node(a) for a in self.addresses]
@@ -244,7 +245,7 @@ def run_case(count, rate_hz, seconds):
     try:
         if child.stdout.readline().strip() != "ready":
             raise SystemExit("the server process did not start")
-        bridge = OpcUaBridge(gateway, endpoint, rates={"Default": interval_ms}, watchdog=5.0).start()
+        bridge = OpcUaBridge(gateway, endpoint, rates={"Default": interval_ms}, watchdog=WATCHDOG).start()
         if not bridge.wait_connected(300):
             raise SystemExit("bridge did not connect: %s" % bridge.last_error)
         raw = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--raw", str(count), str(interval_ms),
