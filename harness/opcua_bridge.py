@@ -15,7 +15,8 @@ Subscriptions. The OPC tags whose `opcServer` is this bridge's server name are g
 (`tagGroup`, default "Default"; tags sharing an address share one monitored item at the faster
 rate); each group rate is one subscription with the group's rate as
 publishing interval and sampling interval, monitored items with queue size 1 (latest value wins,
-like Ignition's subscribed mode).
+like Ignition's subscribed mode). The data changes of one publish response reach the gateway's
+queue as one batch, and the client keeps two publish requests at the server.
 
 Quality, decided once:
 - a Good status lands as Good with the value;
@@ -54,6 +55,7 @@ __all__ = ["BridgeSecurity", "DEFAULT_RATES", "OpcUaBridge", "quality_of_status"
 DEFAULT_RATES = {"Default": 1000, "Fast": 250}
 _log = logging.getLogger("genba.opcua_bridge")
 _BATCH = 500
+_PUBLISH_REQUESTS = 2   # publish requests the client keeps at the server (asyncua alone keeps one)
 
 
 def quality_of_status(status):
@@ -220,6 +222,7 @@ class OpcUaBridge(object):
         self._pump_handle = None
         self._variant_types = {}       # nodeid -> VariantType learnt on the first write
         self._marked = False           # tags already set to Bad_NotConnected for this outage
+        self._publishers = []          # extra publish loops of the current client
 
     # ---- life cycle (gateway thread) ------------------------------------------------------
     def start(self):
@@ -416,6 +419,9 @@ class OpcUaBridge(object):
                 if not self._marked:         # once per outage, also when the first connect fails
                     self._mark_not_connected()
                     self._marked = True
+            for task in self._publishers:
+                task.cancel()
+            self._publishers = []
             await self._drop(client)
             if not self._stopping:
                 await asyncio.sleep(self.reconnect_delay)
@@ -437,6 +443,13 @@ class OpcUaBridge(object):
             for start in range(0, len(nodes), _BATCH):
                 await subscription.subscribe_data_change(nodes[start:start + _BATCH], queuesize=1,
                                                          sampling_interval=rate)
+        # With a single publish request, a subscription whose publishing interval comes while the
+        # client is still decoding the last response waits for the next request, and a value
+        # that changes meanwhile replaces the queued one. A second request is ready at the server.
+        publish_loop = getattr(client.uaclient.session, "_publish_loop", None)
+        if publish_loop is not None:
+            for _ in range(_PUBLISH_REQUESTS - 1):
+                self._publishers.append(asyncio.ensure_future(publish_loop()))
 
     async def _watch(self, client):
         state = client.get_node(ua.NodeId(ua.ObjectIds.Server_ServerStatus_State))

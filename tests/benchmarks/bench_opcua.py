@@ -202,16 +202,20 @@ def compare(written, addresses, arrived, repeats, key_of):
     """Per tag: values written vs values arrived -> counts and latencies (ms) of the first arrivals."""
     expected = {}
     latencies = []
+    missing = {}                        # round -> values of that round that never arrived
     for address, k, t_write in written:
         expected.setdefault(address, set()).add(k)
         t_arrival = arrived.get((key_of[address], k))
         if t_arrival is not None:
             latencies.append((t_arrival - t_write) * 1000.0)
+        else:
+            missing[k] = missing.get(k, 0) + 1
     unexpected = 0
     for (key, value) in arrived:
         if value not in expected.get(addresses[key], ()):
             unexpected += 1
-    return {"delivered": len(latencies), "unexpected": unexpected, "repeats": repeats, "latencies": latencies}
+    return {"delivered": len(latencies), "unexpected": unexpected, "repeats": repeats, "latencies": latencies,
+            "missing": dict((str(k), missing[k]) for k in sorted(missing)[:10])}
 
 
 def run_case(count, rate_hz, seconds):
@@ -303,6 +307,7 @@ def run_case(count, rate_hz, seconds):
         "raw_delivered_pct": round(100.0 * len(raw_lat) / total, 2),
         "unexpected": bridge_side["unexpected"], "repeats": bridge_side["repeats"],
         "raw_unexpected": raw_side["unexpected"], "raw_repeats": raw_side["repeats"],
+        "missing_by_round": bridge_side["missing"], "raw_missing_by_round": raw_side["missing"],
         "raw_status_changes": raw_record["status_changes"], "bridge_losses": bridge.losses,
         "p50_ms": round(percentile(bridge_lat, 0.50), 1), "p99_ms": round(percentile(bridge_lat, 0.99), 1),
         "raw_p50_ms": round(percentile(raw_lat, 0.50), 1), "raw_p99_ms": round(percentile(raw_lat, 0.99), 1),
