@@ -32,7 +32,8 @@ means nothing to a replay); with the wall clock the OPC source timestamp (naive 
 
 Reconnects. asyncua's own reconnect can hang, so after any loss the client is dropped and a fresh
 one connects, subscribes and resumes, retrying every `reconnect_delay` seconds. A watchdog reads
-the server state every `watchdog` seconds; no answer within the watchdog time counts as a loss.
+the server state every `watchdog` seconds; no answer within the watchdog time counts as a loss,
+unless a publish response arrived within that time (a busy link is not a lost one).
 """
 from __future__ import annotations
 
@@ -131,6 +132,7 @@ class _Subscription(Subscription):
 
     async def publish_callback(self, publish_result):
         self.last_publish_at = time.monotonic()
+        self.bridge_handler.published()
         message = publish_result.NotificationMessage
         if message.NotificationData is None:
             return
@@ -156,6 +158,10 @@ class _Handler(object):
 
     def datachange_notification(self, node, value, data):
         self.bridge._received(self.generation, [(node.nodeid, data.monitored_item.Value)])
+
+    def published(self):
+        """A publish response (data or keep-alive) arrived."""
+        self.bridge._published(self.generation)
 
     def datachanges(self, changes):
         """[(NodeId, DataValue)] of one publish."""
@@ -223,6 +229,7 @@ class OpcUaBridge(object):
         self._variant_types = {}       # nodeid -> VariantType learnt on the first write
         self._marked = False           # tags already set to Bad_NotConnected for this outage
         self._publishers = []          # extra publish loops of the current client
+        self._last_publish = 0.0       # monotonic time of the last publish response
 
     # ---- life cycle (gateway thread) ------------------------------------------------------
     def start(self):
@@ -374,6 +381,10 @@ class OpcUaBridge(object):
         if batch:
             self._queue.put(batch)
 
+    def _published(self, generation):
+        if generation == self._generation:
+            self._last_publish = time.monotonic()
+
     def _lost(self, reason, generation=None):
         if generation is not None and generation != self._generation:
             return
@@ -462,6 +473,11 @@ class OpcUaBridge(object):
                 await asyncio.wait_for(state.read_value(), timeout=self.watchdog)
             except asyncio.CancelledError:
                 raise
+            except asyncio.TimeoutError:
+                # A server (or a client) busy with large publishes answers late; the link is
+                # alive as long as publish responses keep coming.
+                if time.monotonic() - self._last_publish > self.watchdog:
+                    return "watchdog: TimeoutError"
             except Exception as error:  # noqa: BLE001
                 return "watchdog: %s" % (type(error).__name__,)
         return "stopped"

@@ -16,10 +16,11 @@ Latency = first arrival minus the time just before the server wrote the batch ho
 (CLOCK_MONOTONIC, shared by the processes of one machine).
 Targets: delivered_pct >= 99.5, p99_ratio_vs_raw <= 1.2.
 
-    python tests/benchmarks/bench_opcua.py [--quick | --full]
+    python tests/benchmarks/bench_opcua.py [--quick | --full | --write-rate]
 
 Default: 1,000 tags at 10 Hz for 10 s and 10,000 tags at 1 Hz for 20 s. --quick: 200 tags at
-10 Hz for 3 s. --full: both default cases for 60 s each. The last line is JSON: `delivered_pct`
+10 Hz for 3 s. --full: both default cases for 60 s each. --write-rate: only the writes/s the
+server sustains for 1,000 nodes with one subscribed raw client (20 rounds back to back). The last line is JSON: `delivered_pct`
 (lowest of the cases), `p99_ms` (first case), `p99_ratio_vs_raw` (highest of the cases),
 `delivered_pct_10k`, `p99_ms_10k`, `p99_ratio_vs_raw_10k` (10,000 @ 1 Hz) and every case in `cases`.
 """
@@ -270,6 +271,7 @@ def run_case(count, rate_hz, seconds):
             bridge.pump()
             time.sleep(0.001)
         bridge.pump_until(lambda: False, 3.0)  # let the last notifications arrive
+        losses, loss_reason = bridge.losses, bridge.last_error
         raw.stdin.write("stop\n")
         raw.stdin.flush()
         raw.stdout.readline()
@@ -308,10 +310,43 @@ def run_case(count, rate_hz, seconds):
         "unexpected": bridge_side["unexpected"], "repeats": bridge_side["repeats"],
         "raw_unexpected": raw_side["unexpected"], "raw_repeats": raw_side["repeats"],
         "missing_by_round": bridge_side["missing"], "raw_missing_by_round": raw_side["missing"],
-        "raw_status_changes": raw_record["status_changes"], "bridge_losses": bridge.losses,
+        "raw_status_changes": raw_record["status_changes"], "bridge_losses": losses,
+        "bridge_loss_reason": loss_reason if losses else None,
         "p50_ms": round(percentile(bridge_lat, 0.50), 1), "p99_ms": round(percentile(bridge_lat, 0.99), 1),
         "raw_p50_ms": round(percentile(raw_lat, 0.50), 1), "raw_p99_ms": round(percentile(raw_lat, 0.99), 1),
     }
+
+
+def write_rate(count, rounds):
+    """Writes/s the server sustains: rounds of `set_values` back to back, one raw client subscribed."""
+    tags = layout(count)
+    addresses = [a for _, a in tags]
+    endpoint = free_endpoint()
+    folder = tempfile.mkdtemp(prefix="genba-bench-opcua-")
+
+    async def session():
+        loop = asyncio.get_running_loop()
+        async with SimulatorServer(make_plant(tags), endpoint, auto_step=False, server_clock=False) as sim:
+            raw = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--raw", str(count), "50", endpoint,
+                                    os.path.join(folder, "raw.json")],
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            try:
+                if (await loop.run_in_executor(None, raw.stdout.readline)).strip() != "ready":
+                    raise SystemExit("the raw client did not start")
+                start = time.perf_counter()
+                for k in range(1, rounds + 1):
+                    for first in range(0, count, CHUNK):
+                        await sim.set_values([(a, k) for a in addresses[first:first + CHUNK]])
+                        await asyncio.sleep(0)
+                elapsed = time.perf_counter() - start
+            finally:
+                raw.communicate("go\nstop\n", timeout=120)
+        return count * rounds / elapsed
+
+    try:
+        return asyncio.run(session())
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def main():
@@ -319,6 +354,8 @@ def main():
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true", help="200 tags at 10 Hz for 3 s (well under a minute)")
     size.add_argument("--full", action="store_true", help="both cases for 60 s each")
+    size.add_argument("--write-rate", action="store_true",
+                      help="only the writes/s the server sustains (1,000 nodes, one subscribed client)")
     parser.add_argument("--serve", nargs=5, help=argparse.SUPPRESS)
     parser.add_argument("--raw", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -332,6 +369,9 @@ def main():
         raw_process(int(count), float(interval_ms), endpoint, arrivals_file)
         return
     logging.basicConfig(level=logging.ERROR)
+    if args.write_rate:
+        print(json.dumps({"bench": "opcua", "server_writes_per_s": int(write_rate(1000, 20))}))
+        return
     if args.quick:
         cases = [(200, 10.0, 3.0)]
     elif args.full:
