@@ -400,7 +400,10 @@ class OpcUaBridge(object):
         while not self._stopping:
             self._generation += 1
             self._loss = loop.create_future()
-            client = Client(self.endpoint, timeout=max(2.0, self.watchdog * 2))
+            # The bridge's own watchdog judges the link (and lets a busy one live); asyncua's
+            # probe, which would call a link lost after one late answer, only backs it up.
+            client = Client(self.endpoint, timeout=max(2.0, self.watchdog * 2),
+                            watchdog_intervall=max(60.0, self.watchdog * 10))
             client.session_timeout = 30000
             reason = None
             try:
