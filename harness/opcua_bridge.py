@@ -150,14 +150,11 @@ class _Subscription(Subscription):
 
 
 class _Handler(object):
-    """Subscription handler: runs on the loop thread, only enqueues."""
+    """What a `_Subscription` reports to its bridge; runs on the loop thread, only enqueues."""
 
     def __init__(self, bridge, generation):
         self.bridge = bridge
         self.generation = generation
-
-    def datachange_notification(self, node, value, data):
-        self.bridge._received(self.generation, [(node.nodeid, data.monitored_item.Value)])
 
     def published(self):
         """A publish response (data or keep-alive) arrived."""

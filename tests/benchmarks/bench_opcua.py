@@ -40,7 +40,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
-from asyncua import Client, ua  # noqa: E402
+from asyncua import Client  # noqa: E402
 
 from harness import Gateway  # noqa: E402
 from harness.opcua_bridge import OpcUaBridge  # noqa: E402
