@@ -15,7 +15,8 @@ Subscriptions. The OPC tags whose `opcServer` is this bridge's server name are g
 (`tagGroup`, default "Default"; tags sharing an address share one monitored item at the faster
 rate); each group rate is one subscription with the group's rate as
 publishing interval and sampling interval, monitored items with queue size 1 (latest value wins,
-like Ignition's subscribed mode).
+like Ignition's subscribed mode). The data changes of one publish response reach the gateway's
+queue as one batch, and the client keeps two publish requests at the server.
 
 Quality, decided once:
 - a Good status lands as Good with the value;
@@ -31,7 +32,8 @@ means nothing to a replay); with the wall clock the OPC source timestamp (naive 
 
 Reconnects. asyncua's own reconnect can hang, so after any loss the client is dropped and a fresh
 one connects, subscribes and resumes, retrying every `reconnect_delay` seconds. A watchdog reads
-the server state every `watchdog` seconds; no answer within the watchdog time counts as a loss.
+the server state every `watchdog` seconds; no answer within the watchdog time counts as a loss,
+unless a publish response arrived within that time (a busy link is not a lost one).
 """
 from __future__ import annotations
 
@@ -44,6 +46,7 @@ import threading
 import time
 
 from asyncua import Client, ua
+from asyncua.common.subscription import Subscription
 from asyncua.crypto.security_policies import SecurityPolicyBasic256Sha256
 
 from .core.quality import QualityCode
@@ -53,6 +56,7 @@ __all__ = ["BridgeSecurity", "DEFAULT_RATES", "OpcUaBridge", "quality_of_status"
 DEFAULT_RATES = {"Default": 1000, "Fast": 250}
 _log = logging.getLogger("genba.opcua_bridge")
 _BATCH = 500
+_PUBLISH_REQUESTS = 2   # publish requests the client keeps at the server (asyncua alone keeps one)
 
 
 def quality_of_status(status):
@@ -114,15 +118,51 @@ class _Item(object):
         self.last = None
 
 
+class _Subscription(Subscription):
+    """An asyncua subscription that hands each publish's data changes to the bridge as one batch.
+
+    asyncua's own subscription starts one task per changed item and calls the handler from it;
+    here a publish of a thousand changes is one call and one entry of the gateway's queue.
+    Status changes (subscription lost) go to the handler as usual.
+    """
+
+    def __init__(self, session, params, handler):
+        Subscription.__init__(self, session, params, handler)
+        self.bridge_handler = handler
+
+    async def publish_callback(self, publish_result):
+        self.last_publish_at = time.monotonic()
+        self.bridge_handler.published()
+        message = publish_result.NotificationMessage
+        if message.NotificationData is None:
+            return
+        self.last_sequence_number = int(message.SequenceNumber)
+        for notification in message.NotificationData:
+            if isinstance(notification, ua.DataChangeNotification):
+                changes = []
+                for item in notification.MonitoredItems:
+                    data = self._monitored_items.get(item.ClientHandle)
+                    if data is not None and data.node is not None:
+                        changes.append((data.node.nodeid, item.Value))
+                self.bridge_handler.datachanges(changes)
+            elif isinstance(notification, ua.StatusChangeNotification):
+                self.bridge_handler.status_change_notification(notification)
+
+
 class _Handler(object):
-    """asyncua subscription handler: runs on the loop thread, only enqueues."""
+    """What a `_Subscription` reports to its bridge; runs on the loop thread, only enqueues."""
 
     def __init__(self, bridge, generation):
         self.bridge = bridge
         self.generation = generation
 
-    def datachange_notification(self, node, value, data):
-        self.bridge._received(self.generation, node.nodeid, data.monitored_item.Value)
+    def published(self):
+        """A publish response (data or keep-alive) arrived."""
+        self.bridge._published(self.generation)
+
+    def datachanges(self, changes):
+        """[(NodeId, DataValue)] of one publish."""
+        self.bridge._received(self.generation, changes)
 
     def status_change_notification(self, status):
         self.bridge._lost("subscription status %s" % (status,), self.generation)
@@ -185,6 +225,8 @@ class OpcUaBridge(object):
         self._pump_handle = None
         self._variant_types = {}       # nodeid -> VariantType learnt on the first write
         self._marked = False           # tags already set to Bad_NotConnected for this outage
+        self._publishers = []          # extra publish loops of the current client
+        self._last_publish = 0.0       # monotonic time of the last publish response
 
     # ---- life cycle (gateway thread) ------------------------------------------------------
     def start(self):
@@ -238,15 +280,20 @@ class OpcUaBridge(object):
 
     # ---- values into the gateway (gateway thread) -----------------------------------------
     def pump(self, limit=None):
-        """Land queued values as tag updates, run the resulting events; returns how many landed."""
+        """Land queued values as tag updates, run the resulting events; returns how many landed.
+
+        The queue holds one batch per publish; `limit` is checked between batches.
+        """
         landed = 0
+        update = self.tags.update
         while limit is None or landed < limit:
             try:
-                path_tag, value, quality, timestamp = self._queue.get_nowait()
+                batch = self._queue.get_nowait()
             except queue.Empty:
                 break
-            self.tags.update(path_tag, value, quality, timestamp)
-            landed += 1
+            for tag, value, quality, timestamp in batch:
+                update(tag, value, quality, timestamp)
+            landed += len(batch)
         if landed:
             self.gateway.settle()
         return landed
@@ -299,26 +346,41 @@ class OpcUaBridge(object):
         return QualityCode.Good
 
     # ---- loop thread ----------------------------------------------------------------------
-    def _received(self, generation, nodeid, data_value):
+    def _received(self, generation, changes):
+        """[(NodeId, DataValue)] of one publish -> one batch of tag updates in the queue."""
         if generation != self._generation:
             return
-        item = self.items.get(nodeid)
-        if item is None:
-            return
-        quality = quality_of_status(data_value.StatusCode)
-        if quality.isGood():
-            value = data_value.Value.Value if data_value.Value is not None else None
-            item.last = value
-        else:
-            value = item.last
-        timestamp = None
-        if self.use_source_time:
-            stamp = data_value.SourceTimestamp or data_value.ServerTimestamp
-            if stamp is not None and stamp.tzinfo is not None:
-                stamp = stamp.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-            timestamp = stamp
-        for tag in item.tags:
-            self._queue.put((tag, value, quality, timestamp))
+        batch = []
+        items = self.items
+        use_source_time = self.use_source_time
+        for nodeid, data_value in changes:
+            item = items.get(nodeid)
+            if item is None:
+                continue
+            status = data_value.StatusCode
+            if status is None or status.value == 0:
+                quality = QualityCode.Good
+            else:
+                quality = quality_of_status(status)
+            if quality.isGood():
+                value = data_value.Value.Value if data_value.Value is not None else None
+                item.last = value
+            else:
+                value = item.last
+            timestamp = None
+            if use_source_time:
+                stamp = data_value.SourceTimestamp or data_value.ServerTimestamp
+                if stamp is not None and stamp.tzinfo is not None:
+                    stamp = stamp.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+                timestamp = stamp
+            for tag in item.tags:
+                batch.append((tag, value, quality, timestamp))
+        if batch:
+            self._queue.put(batch)
+
+    def _published(self, generation):
+        if generation == self._generation:
+            self._last_publish = time.monotonic()
 
     def _lost(self, reason, generation=None):
         if generation is not None and generation != self._generation:
@@ -327,16 +389,18 @@ class OpcUaBridge(object):
             self._loss.set_result(reason)
 
     def _mark_not_connected(self):
-        for item in self.items.values():
-            for tag in item.tags:
-                self._queue.put((tag, item.last, QualityCode.Bad_NotConnected, None))
+        self._queue.put([(tag, item.last, QualityCode.Bad_NotConnected, None)
+                         for item in self.items.values() for tag in item.tags])
 
     async def _supervise(self):
         loop = asyncio.get_running_loop()
         while not self._stopping:
             self._generation += 1
             self._loss = loop.create_future()
-            client = Client(self.endpoint, timeout=max(2.0, self.watchdog * 2))
+            # The bridge's own watchdog judges the link (and lets a busy one live); asyncua's
+            # probe, which would call a link lost after one late answer, only backs it up.
+            client = Client(self.endpoint, timeout=max(2.0, self.watchdog * 2),
+                            watchdog_intervall=max(60.0, self.watchdog * 10))
             client.session_timeout = 30000
             reason = None
             try:
@@ -366,6 +430,9 @@ class OpcUaBridge(object):
                 if not self._marked:         # once per outage, also when the first connect fails
                     self._mark_not_connected()
                     self._marked = True
+            for task in self._publishers:
+                task.cancel()
+            self._publishers = []
             await self._drop(client)
             if not self._stopping:
                 await asyncio.sleep(self.reconnect_delay)
@@ -376,15 +443,24 @@ class OpcUaBridge(object):
             groups.setdefault(item.rate, []).append(item)
         handler = _Handler(self, generation)
         for rate in sorted(groups):
-            subscription = await client.create_subscription(
+            subscription = _Subscription(
+                client.uaclient.session,
                 ua.CreateSubscriptionParameters(RequestedPublishingInterval=rate, RequestedLifetimeCount=600,
                                                 RequestedMaxKeepAliveCount=10, MaxNotificationsPerPublish=0,
                                                 PublishingEnabled=True, Priority=0),
                 handler)
+            await subscription.init()
             nodes = [client.get_node(item.nodeid) for item in groups[rate]]
             for start in range(0, len(nodes), _BATCH):
                 await subscription.subscribe_data_change(nodes[start:start + _BATCH], queuesize=1,
                                                          sampling_interval=rate)
+        # With a single publish request, a subscription whose publishing interval comes while the
+        # client is still decoding the last response waits for the next request, and a value
+        # that changes meanwhile replaces the queued one. A second request is ready at the server.
+        publish_loop = getattr(client.uaclient.session, "_publish_loop", None)
+        if publish_loop is not None:
+            for _ in range(_PUBLISH_REQUESTS - 1):
+                self._publishers.append(asyncio.ensure_future(publish_loop()))
 
     async def _watch(self, client):
         state = client.get_node(ua.NodeId(ua.ObjectIds.Server_ServerStatus_State))
@@ -397,6 +473,11 @@ class OpcUaBridge(object):
                 await asyncio.wait_for(state.read_value(), timeout=self.watchdog)
             except asyncio.CancelledError:
                 raise
+            except asyncio.TimeoutError:
+                # A server (or a client) busy with large publishes answers late; the link is
+                # alive as long as publish responses keep coming.
+                if time.monotonic() - self._last_publish > self.watchdog:
+                    return "watchdog: TimeoutError"
             except Exception as error:  # noqa: BLE001
                 return "watchdog: %s" % (type(error).__name__,)
         return "stopped"

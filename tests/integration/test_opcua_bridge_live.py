@@ -171,3 +171,16 @@ def test_on_a_wall_clock_gateway_scheduled_pumps_land_values_with_source_timesta
     assert value.quality.isGood()
     assert value.timestamp.tzinfo is None
     assert abs(datetime.datetime.utcnow() - value.timestamp) < datetime.timedelta(minutes=5)
+
+
+def test_a_batch_of_server_writes_lands_in_the_gateway_tags(bridged, sim, loop):
+    gateway, bridge = bridged
+    speeds = sorted(p for p in sim.plant.by_path if p.endswith("/Speed"))
+    addresses = [sim.plant.by_path[p][1].address for p in speeds]
+    try:
+        loop.run(sim.set_values([(a, 111.0 + i) for i, a in enumerate(addresses)]))
+        assert bridge.pump_until(lambda: [gateway.read(p).value for p in speeds] ==
+                                 [111.0 + i for i in range(len(speeds))], 20)
+    finally:
+        loop.run(sim.tick(0.0))
+    assert len(speeds) == 19

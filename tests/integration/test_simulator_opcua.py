@@ -305,3 +305,45 @@ def test_genba_sim_serves_the_project_plant_and_reports_its_totals(capsys):
     document = json.loads(capsys.readouterr().out)
     assert document["nodes"] == 164
     assert len(document["totals"]) == 19
+
+
+def test_a_batch_of_writes_reaches_every_subscription_once_per_node_with_good_status(loop, sim):
+    addresses = [node("Filler", "FillVolume"), node("Capper", "CapTorque"), node("Checkweigher", "Weight")]
+
+    class Collect(object):
+        def __init__(self):
+            self.changes = []
+
+        def datachange_notification(self, n, value, data):
+            self.changes.append((n.nodeid.to_string(), value, data.monitored_item.Value.StatusCode.value))
+
+    async def scenario():
+        async with Client(sim.endpoint, timeout=10) as client:
+            handlers = [Collect(), Collect()]
+            for handler in handlers:
+                subscription = await client.create_subscription(20, handler)
+                await subscription.subscribe_data_change([client.get_node(a) for a in addresses], queuesize=1)
+            await asyncio.sleep(0.3)        # the initial values
+            for handler in handlers:
+                del handler.changes[:]
+            written = await sim.set_values([(a, 1000.5 + i) for i, a in enumerate(addresses)])
+            for _ in range(100):
+                if all(len(h.changes) == 3 for h in handlers):
+                    break
+                await asyncio.sleep(0.05)
+            values = await client.read_values([client.get_node(a) for a in addresses])
+            return written, [sorted(h.changes) for h in handlers], values
+
+    try:
+        written, changes, values = loop.run(scenario())
+    finally:
+        loop.run(sim.tick(0.0))          # the model values go back to the nodes
+    expected = sorted([(a, 1000.5 + i, ua.StatusCodes.Good) for i, a in enumerate(addresses)])
+    assert written == 3
+    assert changes == [expected, expected]
+    assert values == [1000.5, 1001.5, 1002.5]
+
+
+def test_set_values_on_a_killed_server_writes_nothing(loop):
+    server = SimulatorServer(make_plant(), free_endpoint(), auto_step=False, server_clock=False)
+    assert loop.run(server.set_values({node("Filler", "Speed"): 1.0})) == 0
