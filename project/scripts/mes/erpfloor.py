@@ -191,12 +191,27 @@ def _erp_op_seq(wo_id, op_seq, tx):
     return mes.compat.text(int(op_seq))
 
 
+def _last_op(wo_id, erp_seq, tx):
+    seqs = [mes.compat.text(r[0]) for r in system.db.runPrepQuery(
+        "SELECT op_seq FROM erp_wo_operations WHERE wo_id = ? ORDER BY step_no", [wo_id], "", tx)]
+    return bool(seqs) and seqs[-1] == erp_seq
+
+
+def _open_output(wo_id, tx):
+    """The code of the order's single open output lot or serial, else None."""
+    try:
+        return mes.compat.text(mes.material.output_unit(wo_id, None, tx)["code"])
+    except mes.errors.MesError:
+        return None
+
+
 def performance(username, wo_id, op_seq, good, scrap, rework, tx, details=None):
     """Inside `tx`: record the ERP completion of quantities just reported or completed on the floor.
 
     Nothing for an order the ERP did not send, or when no quantity was booked. `details` may give
-    `consumed` (reported instead of the scanned lots), `quality` and `produced_lot`; the id of
-    the ERP completion is put back into it as `completion_id`. Returns that id or None.
+    `consumed` (reported instead of the scanned lots), `quality` and `produced_lot` (default on
+    the order's last operation: its single open output lot or serial); the id of the ERP
+    completion is put back into it as `completion_id`. Returns that id or None.
     """
     known = system.db.runScalarPrepQuery("SELECT COUNT(*) FROM erp_work_orders WHERE wo_id = ?", [wo_id], "", tx)
     if not known or not (good or scrap or rework):
@@ -211,12 +226,15 @@ def performance(username, wo_id, op_seq, good, scrap, rework, tx, details=None):
     if last is not None and int(last) > start:
         start = int(last)
     end = mes.erpxml.parse_time(op["completed_at"]) if op.get("completed_at") else now
+    produced_lot = details.get("produced_lot")
+    if produced_lot is None and _last_op(wo_id, erp_seq, tx):
+        produced_lot = _open_output(wo_id, tx)
     consumed = details.get("consumed")
     if consumed is None:
         consumed = _new_consumption(wo_id, op_seq, tx)
     completion_id = mes.erpperformance.record_completion(
         wo_id, erp_seq, good, scrap, rework, consumed, _new_labor(wo_id, op_seq, tx),
-        details.get("quality"), details.get("produced_lot"), start, max(start, end), username, tx)
+        details.get("quality"), produced_lot, start, max(start, end), username, tx)
     details["completion_id"] = completion_id
     return completion_id
 
