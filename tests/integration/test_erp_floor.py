@@ -220,3 +220,13 @@ def test_completing_an_order_the_erp_did_not_send_enqueues_nothing(floor_gw):
     floor_gw.call("mes.operation.complete", "ana", "FILL-1", "WO-LOCAL", 10, 10, 0)
     assert rows(floor_gw, "SELECT COUNT(*) FROM erp_outbox_messages") == [(0,)]
     assert rows(floor_gw, "SELECT COUNT(*) FROM erp_completions") == [(0,)]
+
+
+def test_a_new_revision_of_an_order_on_hold_is_refused_until_the_hold_is_released(floor_gw):
+    floor_gw.call("mes.erpinbound.receive", case("schedule_v0600.xml"), "test")
+    floor_gw.call("mes.workorder.hold", "erp", "WO-1001", "material shortage")
+    result = floor_gw.call("mes.erpinbound.receive", _revised(), "test")
+    assert (result["status"], result["code"]) == ("rejected", "work_order_held")
+    assert result["reason"] == "Work order 'WO-1001' is on hold; release the hold before revising it."
+    floor_gw.call("mes.workorder.release_hold", "erp", "WO-1001", "material arrived")
+    assert floor_gw.call("mes.erpinbound.receive", _revised("ECN-5"), "test")["revised"] == ["WO-1001"]

@@ -182,12 +182,15 @@ def _insert_lot(lot, now, tx):
 
 
 def work_order_started(wo_id, tx=None):
-    """True once production started: reported to the ERP, or the floor order left 'released'."""
+    """True once production started: reported to the ERP, or the floor order left 'released'
+    (a hold of an order nothing started on does not count: the floor refuses that revision itself)."""
     status = system.db.runScalarPrepQuery("SELECT status FROM erp_work_orders WHERE wo_id = ?", [wo_id], "", tx)
     if status is not None and status != "released":
         return True
     floor = mes.erpfloor.on_floor(wo_id, tx)
-    return floor is not None and floor["status"] != "released"
+    if floor is None or floor["status"] == "released":
+        return False
+    return floor["status"] != "held" or (floor["status_before_hold"] or "released") != "released"
 
 
 def _apply_work_order(wo, document_hash, now, tx, result):
