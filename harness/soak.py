@@ -95,7 +95,8 @@ class Soak:
         self.erp = ErpStandin().start()
         db = self.gw.system.db
         for name, value in (("outbox.url.b2mml", self.erp.url + "/b2mml"), ("outbox.timeout_ms", "2000"),
-                            ("outbox.backoff_ms", "5000"), ("outbox.max_backoff_ms", "60000")):
+                            ("outbox.backoff_ms", "5000"), ("outbox.max_backoff_ms", "60000"),
+                            ("inbound.release", "record")):
             db.runPrepUpdate("INSERT INTO erp_settings (name, value) VALUES (?, ?)", [name, value])
         self.gw.call("mes.erpinbound.receive", _read(os.path.join(ERP_CASES, "material_v0600.xml")), "soak")
         self.gw.call("mes.erpinbound.receive", _read(os.path.join(ERP_CASES, "schedule_v0600.xml")), "soak")

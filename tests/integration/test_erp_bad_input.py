@@ -29,10 +29,20 @@ def test_every_bad_document_is_rejected_with_its_reason(result):
         ["oversized", "rejected", "document_too_large", "The document has 5002356 bytes, more than the limit of 4194304."],
         ["duplicate work order", "rejected", "duplicate_work_order",
          "Work order 'WO-1001' revision 'A' was already received with other content; send a new revision to change it."],
+        ["unknown work centre", "rejected", "unknown_work_center", "Unknown work center 'Line9/Packer'."],
+        ["older revision", "rejected", "stale_revision",
+         "Work order 'WO-1001' revision 'B' is older than revision 'C' already received."],
+        ["revision of a started order", "rejected", "work_order_started",
+         "Work order 'WO-1001' has started; its revision 'D' cannot be applied (revision 'C' stays)."],
     ]
 
 
 def test_each_rejection_is_stored_and_nothing_is_half_imported(result):
-    assert result["errors_stored"] == 11
+    assert result["errors_stored"] == 14
     assert (result["accepted"], result["work_orders"], result["operations"], result["bom_lines"]) == ("accepted", 1, 2, 3)
     assert (result["items"], result["lots"]) == (4, 1)
+    assert result["revised"] == ["accepted", ["WO-1001"]]
+
+
+def test_the_floor_holds_only_what_the_accepted_documents_sent(result):
+    assert result["floor"] == {"work_orders": 1, "operations": 2, "bom_lines": 3, "lots": 1, "items": 4, "priority": 2}

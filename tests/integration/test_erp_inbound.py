@@ -1,5 +1,7 @@
 """ERP documents in through mes.erpinbound: one transaction per document, idempotent, reasons stored."""
-from tests.support.erp_fixtures import case, erp_gw, loaded_gw, rows, set_settings  # noqa: F401
+import pytest
+
+from tests.support.erp_fixtures import case, erp_gw, library, loaded_gw, rows, set_settings  # noqa: F401
 
 
 def _counts(gw):
@@ -64,13 +66,40 @@ def test_an_engineering_change_replaces_an_order_not_yet_started(loaded_gw):
     assert rows(loaded_gw, "SELECT item_id, quantity FROM erp_wo_materials WHERE line = 3") == [("RM-FILM", 5.0)]
 
 
-def test_an_engineering_change_skips_an_order_already_started(loaded_gw):
+def test_an_engineering_change_of_an_order_already_started_is_rejected_and_stored_with_its_reason(loaded_gw):
     loaded_gw.call("mes.erpinbound.receive", case("schedule_v0600.xml"), "test")
     loaded_gw.call("mes.erpperformance.record_completion", "WO-1001", "10", 10)
     revised = (case("schedule_v0600.xml").replace("SCHED-0001", "ECN-0002").replace("<Version>A</Version>", "<Version>B</Version>"))
     result = loaded_gw.call("mes.erpinbound.receive", revised, "test")
-    assert (result["status"], result["skipped_started"], result["revised"]) == ("accepted", ["WO-1001"], [])
+    assert (result["status"], result["code"]) == ("rejected", "work_order_started")
+    assert result["reason"] == "Work order 'WO-1001' has started; its revision 'B' cannot be applied (revision 'A' stays)."
+    assert rows(loaded_gw, "SELECT code, message_id FROM erp_inbound_errors") == [("work_order_started", "ECN-0002")]
     assert rows(loaded_gw, "SELECT revision, status FROM erp_work_orders") == [("A", "started")]
+
+
+def test_an_older_revision_after_a_newer_one_is_rejected_and_the_newer_stays(loaded_gw):
+    newer = case("schedule_v0600.xml").replace("SCHED-0001", "ECN-0003").replace("<Version>A</Version>", "<Version>C</Version>")
+    assert loaded_gw.call("mes.erpinbound.receive", newer, "test")["status"] == "accepted"
+    older = (case("schedule_v0600.xml").replace("<Version>A</Version>", "<Version>B</Version>")
+             .replace("<QuantityString>4</QuantityString>", "<QuantityString>5</QuantityString>"))
+    result = loaded_gw.call("mes.erpinbound.receive", older, "test")
+    assert (result["status"], result["code"]) == ("rejected", "stale_revision")
+    assert result["reason"] == "Work order 'WO-1001' revision 'B' is older than revision 'C' already received."
+    assert rows(loaded_gw, "SELECT revision FROM erp_work_orders") == [("C",)]
+    assert rows(loaded_gw, "SELECT quantity FROM erp_wo_materials WHERE line = 3") == [(4.0,)]
+
+
+def test_resending_the_same_revision_in_a_new_document_changes_nothing(loaded_gw):
+    loaded_gw.call("mes.erpinbound.receive", case("schedule_v0600.xml"), "test")
+    again = case("schedule_v0600.xml").replace("SCHED-0001", "SCHED-0009")
+    result = loaded_gw.call("mes.erpinbound.receive", again, "test")
+    assert (result["status"], result["unchanged"], result["revised"]) == ("accepted", ["WO-1001"], [])
+
+
+@pytest.mark.parametrize("older, newer", [("A", "B"), ("Z", "AA"), ("2", "10"), ("1.9", "1.10"), ("a", "B"), ("R2", "R10")])
+def test_revisions_compare_naturally(older, newer):
+    key = library().erpinbound.revision_key
+    assert key(older) < key(newer)
 
 
 def test_a_schedule_with_an_unknown_item_is_rejected_whole(erp_gw):

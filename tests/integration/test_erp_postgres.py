@@ -5,7 +5,7 @@ from harness import Gateway
 from harness.core.scenario import load_scenario, normalise, run_scenario
 from harness.pytest_db import postgres_server, postgres_url  # noqa: F401  (fixtures)
 
-SCENARIOS = ["tests/scenarios/erp_roundtrip.py", "tests/scenarios/erp_bad_input.py"]
+SCENARIOS = ["tests/scenarios/erp_roundtrip.py", "tests/scenarios/erp_bad_input.py", "tests/scenarios/erp_material_floor.py"]
 
 
 @pytest.mark.postgres

@@ -1,4 +1,4 @@
-"""Round trip: schedule in -> production in the harness -> performance out, valid and equal to the DB."""
+"""Round trip: schedule in -> production through dispatch -> performance out, valid and equal to the DB."""
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -25,8 +25,16 @@ def test_the_documents_came_in_by_message_and_by_file_drop(result):
     assert result["work_orders"] == [["WO-1001", "A", "FG-100", 200.0, "started"]]
 
 
+def test_the_order_ran_on_the_floor_and_the_scanned_lot_was_consumed_from_the_material_model(result):
+    assert result["floor"] == [[10, "complete", 190.0, 6.0, 4.0], [20, "complete", 188.0, 2.0, 0.0]]
+    assert result["floor_order"] == "complete"
+    assert result["scan"] == ["LOT-PF-001", 1180.0, 1]
+    assert result["lot"] == ["released", 3820.0]
+    assert result["bom"] == [[1, "RM-PREFORM", 1180.0], [2, "RM-CAP", 0.0], [3, "RM-FILM", 0.0]]
+
+
 def test_every_emitted_document_is_valid_against_the_v0600_production_performance_schema(result):
-    assert len(result["documents"]) == 2
+    assert len(result["documents"]) == 3
     for document in result["documents"]:
         assert schema_errors("ProductionPerformance", document) == []
 
@@ -54,10 +62,19 @@ def test_the_documents_carry_the_numbers_in_the_database(result):
 
 def test_backflush_and_actual_consumption_follow_the_item_configuration(result):
     assert result["materials"] == [
-        [1, "RM-PREFORM", "LOT-PF-001", 1180.0, "EA", "actual"],
+        [1, "RM-PREFORM", "LOT-PF-001", 1180.0, "EA", "actual"],  # the lot scanned at the filler
         [1, "RM-CAP", None, 1176.0, "EA", "backflush"],  # 1200 per 200 x (190 good + 6 scrap)
-        [2, "RM-FILM", None, 3.8, "KG", "backflush"],  # 4 kg per 200 x (188 + 2)
+        [2, "RM-FILM", None, 2.0, "KG", "backflush"],  # 4 kg per 200 x 100 reported
+        [3, "RM-FILM", None, 1.8, "KG", "backflush"],  # 4 kg per 200 x (88 + 2) at completion
     ]
+
+
+def test_each_report_and_completion_carries_its_quantities_times_labour_and_produced_lot(result):
+    assert [c[2:] for c in result["completions"]] == [
+        ["10", 190.0, 6.0, 4.0, None, 1767592860000, 1767609060000],
+        ["20", 100.0, 0.0, 0.0, "FG-LOT-0105", 1767609060000, 1767612660000],
+        ["20", 88.0, 2.0, 0.0, "FG-LOT-0105", 1767612660000, 1767616260000]]
+    assert result["labor"] == [[1, "ana", 4.5], [3, "ben", 2.0]]
 
 
 def test_the_quality_result_travels_with_its_operation(result):
@@ -69,5 +86,5 @@ def test_the_quality_result_travels_with_its_operation(result):
 
 
 def test_the_outbox_holds_one_pending_message_per_completion_in_order(result):
-    assert [row[:2] + row[3:] for row in result["outbox"]] == [
-        ["b2mml.ProductionPerformance", "WO-1001", "pending"], ["b2mml.ProductionPerformance", "WO-1001", "pending"]]
+    assert [row[:2] + row[3:] for row in result["outbox"]] == [["b2mml.ProductionPerformance", "WO-1001", "pending"]] * 3
+    assert result["completion_ids"] == [1, 2, 3]

@@ -32,7 +32,8 @@ def run(gw):
         return {"skipped": "no ERP stand-in (GENBA_ERP_STANDIN)"}
     db = gw.system.db
     for name, value in (("outbox.url.b2mml", url + "/b2mml"), ("outbox.timeout_ms", "2000"),
-                        ("outbox.backoff_ms", "5000"), ("outbox.max_backoff_ms", "40000")):
+                        ("outbox.backoff_ms", "5000"), ("outbox.max_backoff_ms", "40000"),
+                        ("inbound.release", "record")):  # orders stay in the ERP tables: no floor here
         db.runPrepUpdate("INSERT INTO erp_settings (name, value) VALUES (?, ?)", [name, value])
     gw.call("mes.erpinbound.receive", _read("material_v0600.xml"), "scenario")
     gw.call("mes.erpinbound.receive", _read("schedule_v0600.xml"), "scenario")

@@ -63,7 +63,9 @@ def library():
 
 @pytest.fixture
 def erp_gw(tmp_path):
+    """A gateway that keeps ERP orders in the ERP tables (`inbound.release` = record, the opt-out)."""
     gw = make_gateway(tmp_path)
+    set_settings(gw, inbound__release="record")
     yield gw
     gw.shutdown()
     assert [e.trace for e in gw.errors] == []

@@ -41,23 +41,38 @@ def check_line(line):
             "uom": line["uom"], "consumption_mode": mode, "op_seq": line.get("op_seq"), "station": line.get("station")}
 
 
-def set_lines(wo_id, bom_lines, actor, database=""):
-    """Store the BOM lines of a work order (all or nothing); return them as stored."""
-    mes.security.require_role(actor, ROLE_PLANNER)  # noqa: F821
+def set_lines(wo_id, bom_lines, actor, database="", tx=None, replace=False):
+    """Store the BOM lines of a work order (all or nothing); return them as stored.
+
+    `tx`: join the caller's transaction (None: one of its own). `replace`: the lines replace the
+    order's current ones, refused (StateConflict) once anything was consumed against them.
+    """
+    mes.security.require_role(actor, ROLE_PLANNER, tx)  # noqa: F821
     checked = [check_line(line) for line in bom_lines]
     numbers = [line["line_no"] for line in checked]
     if len(set(numbers)) != len(numbers):
         raise mes.errors.InvalidInput(mes.inventory.fmt("BOM line numbers %r repeat.", numbers), expected="unique line numbers", got=numbers)  # noqa: F821
 
     def work(tx):
+        if replace:
+            used = mes.inventory.one(  # noqa: F821
+                "SELECT COUNT(*) AS n FROM lot_transactions t JOIN wo_bom_lines b ON b.id = t.bom_line_id "
+                "WHERE b.wo_id = ?", [wo_id], tx, database)
+            if int(used["n"]):
+                raise mes.errors.StateConflict(mes.inventory.fmt(  # noqa: F821
+                    "Work order %r has consumption booked against its BOM lines; they cannot be replaced.", wo_id),
+                    expected="no consumption", got=int(used["n"]))
+            mes.inventory.update("DELETE FROM wo_bom_lines WHERE wo_id = ?", [wo_id], tx, database)  # noqa: F821
         for line in checked:
             mes.inventory.update(  # noqa: F821
                 "INSERT INTO wo_bom_lines (wo_id, line_no, item_id, qty_per, qty_required, uom, consumption_mode, op_seq, station) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [wo_id, line["line_no"], line["item_id"], line["qty_per"], line["qty_required"], line["uom"],
                  line["consumption_mode"], line["op_seq"], line["station"]], tx, database)
-        mes.audit.record(actor, "bom.set", wo_id, {"lines": len(checked)}, None, tx)  # noqa: F821
+        mes.audit.record(actor, "bom.set", wo_id, {"lines": len(checked), "replace": bool(replace)}, None, tx)  # noqa: F821
         return lines(wo_id, None, tx, database)
+    if tx is not None:
+        return work(tx)
     return mes.inventory.in_transaction(work, database)  # noqa: F821
 
 

@@ -11,7 +11,9 @@ Idempotency: an accepted document's SHA-256 and message id (BODID) are kept; sen
 document again is a no-op ("duplicate"). One document = one DB transaction: on any rejection
 nothing of it stays, and the reason goes to `erp_inbound_errors`. A work order that comes again
 with the same revision must have the same content; a new revision (engineering change) replaces
-the order if it has not started, and is skipped (reported) if it has.
+the order while nothing has started on it (on the floor too, mes.workorder.revise) and rejects
+the document once something has (`work_order_started`); an older revision than the one held
+rejects it too (`stale_revision`). Revisions compare naturally (`revision_key`).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -19,8 +21,8 @@ import hashlib
 import json
 import os
 
-__all__ = ["DuplicateWorkOrder", "handle_http", "handle_message", "poll_drop_folder", "receive",
-           "receive_record", "setting"]
+__all__ = ["DuplicateWorkOrder", "StaleRevision", "handle_http", "handle_message", "poll_drop_folder",
+           "receive", "receive_record", "revision_key", "setting"]
 
 
 class DuplicateWorkOrder(mes.errors.StateConflict):
@@ -28,9 +30,28 @@ class DuplicateWorkOrder(mes.errors.StateConflict):
     code = "duplicate_work_order"
 
 
+class StaleRevision(mes.errors.StateConflict):
+    """A work order came with an older revision than the one already received."""
+    code = "stale_revision"
+
+
 class ReusedMessageId(mes.errors.StateConflict):
     """A message id (BODID) came again with different content."""
     code = "reused_message_id"
+
+
+def revision_key(revision):
+    """Sort key of a revision: digit runs compare as numbers, letter runs by length then text
+    (so 2 < 10 and Z < AA); case is ignored."""
+    text = mes.compat.text(revision).strip().upper()
+    key, run = [], ""
+    for ch in text + " ":
+        if run and (ch.isdigit() != run[-1].isdigit() or ch == " "):
+            key.append((0, int(run), "") if run.isdigit() else (1, len(run), run))
+            run = ""
+        if ch != " ":
+            run += ch
+    return tuple(key)
 
 
 def _now_ms():
@@ -89,17 +110,18 @@ def receive_record(record, document_hash, source, message_id=None, database="", 
             mes.erpschedule.check_references(record, items, units)
             now = _now_ms()
             result = {"status": "accepted", "document_hash": document_hash, "kind": record["kind"],
-                      "work_orders": [], "unchanged": [], "revised": [], "skipped_started": [],
+                      "work_orders": [], "unchanged": [], "revised": [],
                       "items": [i["item_id"] for i in record["items"]], "lots": [l["lot_id"] for l in record["lots"]]}
             for item in record["items"]:
                 _upsert_item(item, now, tx)
             if record["items"] and mes.erpfloor.enabled(tx):
                 mes.erpfloor.define_items(record["items"], tx)
-            for lot in record["lots"]:
-                _insert_lot(lot, now, tx)
+            new_lots = [lot for lot in record["lots"] if _insert_lot(lot, now, tx)]
+            if new_lots and mes.erpfloor.enabled(tx):
+                mes.erpfloor.receive_lots(new_lots, tx)
             for wo in record["work_orders"]:
                 _apply_work_order(wo, document_hash, now, tx, result)
-            summary = dict((k, result[k]) for k in ("work_orders", "revised", "unchanged", "skipped_started", "items", "lots"))
+            summary = dict((k, result[k]) for k in ("work_orders", "revised", "unchanged", "items", "lots"))
             system.db.runPrepUpdate(
                 "INSERT INTO erp_inbound_documents (document_hash, message_id, source, kind, version, received_ms, summary) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -153,18 +175,22 @@ def _insert_lot(lot, now, tx):
         row = rows[0]
         if (row[0], float(row[1]), row[2], row[3]) != (lot["item_id"], float(lot["quantity"]), lot["uom"], lot["status"]):
             raise mes.errors.StateConflict("The lot %r already exists with other content." % lot["lot_id"])
-        return
+        return False
     system.db.runPrepUpdate("INSERT INTO erp_lots (lot_id, item_id, quantity, uom, status, received_ms) VALUES (?, ?, ?, ?, ?, ?)",
                             [lot["lot_id"], lot["item_id"], lot["quantity"], lot["uom"], lot["status"], now], "", tx)
+    return True
 
 
 def work_order_started(wo_id, tx=None):
-    """True once production started: reported to the ERP, or the floor order left 'released'."""
+    """True once production started: reported to the ERP, or the floor order left 'released'
+    (a hold of an order nothing started on does not count: the floor refuses that revision itself)."""
     status = system.db.runScalarPrepQuery("SELECT status FROM erp_work_orders WHERE wo_id = ?", [wo_id], "", tx)
     if status is not None and status != "released":
         return True
     floor = mes.erpfloor.on_floor(wo_id, tx)
-    return floor is not None and floor["status"] != "released"
+    if floor is None or floor["status"] == "released":
+        return False
+    return floor["status"] != "held" or (floor["status_before_hold"] or "released") != "released"
 
 
 def _apply_work_order(wo, document_hash, now, tx, result):
@@ -178,9 +204,12 @@ def _apply_work_order(wo, document_hash, now, tx, result):
                                          "send a new revision to change it." % (wo["wo_id"], revision))
             result["unchanged"].append(wo["wo_id"])
             return
+        if revision_key(wo["revision"]) < revision_key(revision):
+            raise StaleRevision("Work order %r revision %r is older than revision %r already received."
+                                % (wo["wo_id"], wo["revision"], revision))
         if work_order_started(wo["wo_id"], tx):
-            result["skipped_started"].append(wo["wo_id"])
-            return
+            raise mes.workorder.WorkOrderStarted("Work order %r has started; its revision %r cannot be applied "
+                                                 "(revision %r stays)." % (wo["wo_id"], wo["revision"], revision))
         system.db.runPrepUpdate("DELETE FROM erp_wo_operations WHERE wo_id = ?", [wo["wo_id"]], "", tx)
         system.db.runPrepUpdate("DELETE FROM erp_wo_materials WHERE wo_id = ?", [wo["wo_id"]], "", tx)
         system.db.runPrepUpdate("DELETE FROM erp_work_orders WHERE wo_id = ?", [wo["wo_id"]], "", tx)
@@ -201,7 +230,10 @@ def _apply_work_order(wo, document_hash, now, tx, result):
             "INSERT INTO erp_wo_materials (wo_id, line, op_seq, item_id, quantity, uom, lot_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [wo["wo_id"], line + 1, m["op_seq"], m["item_id"], m["quantity"], m["uom"], m["lot_id"]], "", tx)
     if mes.erpfloor.enabled(tx):
-        mes.erpfloor.release(wo, tx)
+        if mes.erpfloor.on_floor(wo["wo_id"], tx) is not None:
+            mes.erpfloor.revise(wo, tx)
+        else:
+            mes.erpfloor.release(wo, tx)
     result["work_orders"].append(wo["wo_id"])
 
 

@@ -227,12 +227,13 @@ def insert(tx, item_id, lot_no, qty, uom, status, expiry_date, location, parent_
 
 
 def receive(item_id, lot_no, qty, uom, actor, expiry_date=None, status="quarantine", location=None,
-            kind="receipt", wo_id=None, database=""):
+            kind="receipt", wo_id=None, database="", tx=None):
     """Book a new lot in (`kind` receipt, or production for a WO output); return the lot dict.
 
-    A lot received straight as `released` needs the quality role, like any release.
+    A lot received straight as `released` needs the quality role, like any release. `tx`: join
+    the caller's transaction (None: one of its own).
     """
-    mes.security.require_role(actor, ROLE_RELEASE if status == "released" else ROLE_HANDLE)  # noqa: F821
+    mes.security.require_role(actor, ROLE_RELEASE if status == "released" else ROLE_HANDLE, tx)  # noqa: F821
     if status not in ("released", "quarantine", "hold"):
         raise mes.errors.InvalidInput(mes.inventory.fmt("A new lot's status %r must be released, quarantine or hold.", status),  # noqa: F821
                                       expected=["released", "quarantine", "hold"], got=status)
@@ -246,6 +247,8 @@ def receive(item_id, lot_no, qty, uom, actor, expiry_date=None, status="quaranti
         mes.inventory.journal(tx, unit_id, kind, qty, qty, status, actor, at, wo_id=wo_id, database=database)  # noqa: F821
         mes.audit.record(actor, "lot." + kind, lot_no, {"item_id": item_id, "qty": qty, "uom": uom}, None, tx)  # noqa: F821
         return get(lot_no, item_id, tx, database)
+    if tx is not None:
+        return work(tx)
     return mes.inventory.in_transaction(work, database)  # noqa: F821
 
 

@@ -10,6 +10,8 @@ start the same operation at once exactly one row changes and the other gets Oper
 Where the station drives a machine, start writes its `Permissive` tag true and complete, pause and
 hold write it false, inside the transaction (a failed write rolls the action back).
 Quantities good + scrap + rework reported at an operation never exceed the released quantity.
+Quantities reported or completed on an order the ERP sent are reported to the ERP in the same
+transaction (mes.erpfloor.performance): one outbound completion per report or completion.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -307,13 +309,18 @@ def report(username, station_id, wo_id, op_seq, good=0, scrap=0, rework=0, reaso
             raise mes.errors.StateConflict("Operation %s/%r is %r; quantities are reported while "  # noqa: F821
                                            "it is in progress." % (wo_id, op_seq, op["status"]))
         _book(username, op, good, scrap, rework, reason, tx)
+        mes.erpfloor.performance(username, wo_id, op["op_seq"], good, scrap, rework, tx)  # noqa: F821
         return get(wo_id, op_seq, tx)
     return _run_publishing(work, tx, wo_id)
 
 
 def complete(username, station_id, wo_id, op_seq, good=0, scrap=0, rework=0, reason=None,
-             tx=None):
-    """Complete a running operation (optionally booking final quantities first)."""
+             tx=None, erp_details=None):
+    """Complete a running operation (optionally booking final quantities first).
+
+    For an order the ERP sent, the quantities booked here are reported to the ERP in the same
+    transaction (mes.erpfloor.performance; `erp_details` as described there).
+    """
     def work(tx, written):
         op, station = _operator_context(username, station_id, wo_id, op_seq, tx)
         _transition(op, "complete")
@@ -331,6 +338,8 @@ def complete(username, station_id, wo_id, op_seq, good=0, scrap=0, rework=0, rea
                          {"station_id": station_id, "qty": total, "clocked_off": clocked_off},
                          reason, tx)
         mes.workorder.refresh_completion(username, wo_id, tx)  # noqa: F821
+        mes.erpfloor.performance(username, wo_id, op["op_seq"], good, scrap, rework, tx,  # noqa: F821
+                                 erp_details)
         _interlock(station, False, written)
         return get(wo_id, op_seq, tx)
     return _run_publishing(work, tx, wo_id)

@@ -13,9 +13,9 @@ from __future__ import absolute_import, division, print_function
 import datetime
 import re
 
-__all__ = ["STATUSES", "TRANSITIONS", "UnknownWorkOrder", "WorkOrderHeld", "check_transition",
-           "close", "get", "hold", "list_orders", "operations", "refresh_completion", "release",
-           "release_hold"]
+__all__ = ["STATUSES", "TRANSITIONS", "UnknownWorkOrder", "WorkOrderHeld", "WorkOrderStarted",
+           "check_transition", "close", "get", "hold", "list_orders", "operations",
+           "refresh_completion", "release", "release_hold", "revise"]
 
 STATUSES = ("released", "in_progress", "held", "complete", "closed")
 TRANSITIONS = {
@@ -36,6 +36,11 @@ class UnknownWorkOrder(mes.errors.NotFound):  # noqa: F821
 class WorkOrderHeld(mes.errors.StateConflict):  # noqa: F821
     """The work order is on hold; nothing may start on it."""
     code = "work_order_held"
+
+
+class WorkOrderStarted(mes.errors.StateConflict):  # noqa: F821
+    """The work order has left `released` (an operation started); it can no longer be revised."""
+    code = "work_order_started"
 
 
 def check_transition(wo_id, current, target):
@@ -105,15 +110,8 @@ def operations(wo_id, tx=None):
     return _tm().run(work, tx)
 
 
-def release(actor, wo_id, item_id, item_revision, qty, due_date, priority=500, tx=None):
-    """Release a work order to the floor (lead role; the ERP connects as such a user).
-
-    Args:
-        qty: the released quantity (> 0) in the item's unit.
-        due_date: 'YYYY-MM-DD[ HH:MM[:SS]]' (UTC) or a datetime.
-        priority: 1 (most urgent) .. 999; queues order by priority, then due date.
-    Returns the work order dict.
-    """
+def _check_order(wo_id, qty, due_date, priority):
+    """Check the id, quantity and priority of an order; return the due date as a datetime."""
     if not isinstance(wo_id, mes.compat.string_types) or not wo_id.strip():  # noqa: F821
         raise mes.errors.InvalidInput("A work order id must be non-blank text, got %r." % (wo_id,))  # noqa: F821
     if isinstance(qty, bool) or not isinstance(qty, (float,) + mes.compat.integer_types) or qty <= 0:  # noqa: F821
@@ -123,7 +121,35 @@ def release(actor, wo_id, item_id, item_revision, qty, due_date, priority=500, t
             not 1 <= priority <= 999:  # noqa: F821
         raise mes.errors.InvalidInput("Work order %r: priority must be an integer 1..999, got %r."  # noqa: F821
                                       % (wo_id, priority))
-    due = _due(due_date)
+    return _due(due_date)
+
+
+def _copy_operations(wo_id, item_id, item_revision, ops, tx):
+    """Insert the routing's operations into the order with the instructions approved now."""
+    pinned = {}
+    for op in ops:
+        instruction = mes.guidance.current(item_id, item_revision, op["op_seq"], tx)  # noqa: F821
+        pinned[str(op["op_seq"])] = instruction
+        _tm().update("INSERT INTO wo_operations (wo_id, op_seq, work_center_id, description, "
+                     "setup_minutes, run_minutes_per_unit, parallel_group, optional, status, "
+                     "qty_good, qty_scrap, qty_rework, instruction_id) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     [wo_id, op["op_seq"], op["work_center_id"], op["description"],
+                      op["setup_minutes"], op["run_minutes_per_unit"], op["parallel_group"],
+                      op["optional"], "released", 0.0, 0.0, 0.0, instruction], tx)
+    return pinned
+
+
+def release(actor, wo_id, item_id, item_revision, qty, due_date, priority=500, tx=None):
+    """Release a work order to the floor (lead role; the ERP connects as such a user).
+
+    Args:
+        qty: the released quantity (> 0) in the item's unit.
+        due_date: 'YYYY-MM-DD[ HH:MM[:SS]]' (UTC) or a datetime.
+        priority: 1 (most urgent) .. 999; queues order by priority, then due date.
+    Returns the work order dict.
+    """
+    due = _check_order(wo_id, qty, due_date, priority)
 
     def work(tx):
         mes.security.require_role(actor, "lead", tx)  # noqa: F821
@@ -136,21 +162,62 @@ def release(actor, wo_id, item_id, item_revision, qty, due_date, priority=500, t
                      "due_date, priority, status, released_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                      [wo_id, item_id, item_revision, float(qty), due, priority, "released", now],
                      tx)
-        pinned = {}
-        for op in ops:
-            instruction = mes.guidance.current(item_id, item_revision, op["op_seq"], tx)  # noqa: F821
-            pinned[str(op["op_seq"])] = instruction
-            _tm().update("INSERT INTO wo_operations (wo_id, op_seq, work_center_id, description, "
-                         "setup_minutes, run_minutes_per_unit, parallel_group, optional, status, "
-                         "qty_good, qty_scrap, qty_rework, instruction_id) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         [wo_id, op["op_seq"], op["work_center_id"], op["description"],
-                          op["setup_minutes"], op["run_minutes_per_unit"], op["parallel_group"],
-                          op["optional"], "released", 0.0, 0.0, 0.0, instruction], tx)
+        pinned = _copy_operations(wo_id, item_id, item_revision, ops, tx)
         mes.audit.record(actor, "workorder.release", "wo/" + wo_id,  # noqa: F821
                          {"item_id": item_id, "item_revision": item_revision, "qty": qty,
                           "due_date": _tm().iso(due), "priority": priority,
                           "instructions": pinned}, None, tx)
+        return get(wo_id, tx)
+    result = _tm().run(work, tx)
+    mes.dispatch.publish_for_order(wo_id, tx)  # noqa: F821
+    return result
+
+
+def revise(actor, wo_id, item_id, item_revision, qty, due_date, priority=500, reason=None, tx=None):
+    """Apply a new revision (engineering change) to a released order nothing has started on.
+
+    Quantity, due date, priority and item revision are replaced, and the operations are copied
+    again from the routing of `item_revision` as it is now (with the instructions approved now),
+    like a fresh release; queue positions of operations that stay are kept. Lead role. Refused
+    with WorkOrderStarted once the order left `released` or any operation left `released`
+    (WorkOrderHeld while it is on hold). Returns the work order dict.
+    """
+    due = _check_order(wo_id, qty, due_date, priority)
+
+    def work(tx):
+        mes.security.require_role(actor, "lead", tx)  # noqa: F821
+        order = get(wo_id, tx)
+        if order["status"] == "held":
+            raise WorkOrderHeld("Work order %r is on hold; release the hold before revising it." % (wo_id,))
+        started = [int(r["op_seq"]) for r in _tm().rows(
+            "SELECT op_seq FROM wo_operations WHERE wo_id = ? AND status <> ? ORDER BY op_seq",
+            [wo_id, "released"], tx)]
+        if order["status"] != "released" or started:
+            raise WorkOrderStarted("Work order %r is %r with operation(s) %s started; a new revision "
+                                   "cannot be applied." % (wo_id, order["status"],
+                                                          ", ".join(str(s) for s in started) or "none"))
+        mes.item.get(item_id, item_revision, tx)  # noqa: F821
+        ops = mes.routing.operations(item_id, item_revision, tx)  # noqa: F821
+        queued = dict((int(r["op_seq"]), r["queue_position"]) for r in _tm().rows(
+            "SELECT op_seq, queue_position FROM wo_operations WHERE wo_id = ?", [wo_id], tx))
+        _tm().update("DELETE FROM wo_operations WHERE wo_id = ?", [wo_id], tx)
+        _tm().update("UPDATE work_orders SET item_id = ?, item_revision = ?, qty_released = ?, "
+                     "due_date = ?, priority = ? WHERE wo_id = ? AND status = ?",
+                     [item_id, item_revision, float(qty), due, priority, wo_id, "released"], tx)
+        pinned = _copy_operations(wo_id, item_id, item_revision, ops, tx)
+        for op in ops:
+            position = queued.get(int(op["op_seq"]))
+            if position is not None:
+                _tm().update("UPDATE wo_operations SET queue_position = ? WHERE wo_id = ? AND op_seq = ?",
+                             [position, wo_id, op["op_seq"]], tx)
+        mes.audit.record(actor, "workorder.revise", "wo/" + wo_id,  # noqa: F821
+                         {"before": {"item_id": order["item_id"], "item_revision": order["item_revision"],
+                                     "qty": order["qty_released"], "due_date": order["due_date"],
+                                     "priority": order["priority"]},
+                          "item_id": item_id, "item_revision": item_revision, "qty": qty,
+                          "due_date": _tm().iso(due), "priority": priority,
+                          "operations": [int(op["op_seq"]) for op in ops], "instructions": pinned},
+                         reason, tx)
         return get(wo_id, tx)
     result = _tm().run(work, tx)
     mes.dispatch.publish_for_order(wo_id, tx)  # noqa: F821
