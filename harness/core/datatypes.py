@@ -124,7 +124,10 @@ def _to_string(value):
     if isinstance(value, text_type):
         return value
     if isinstance(value, bytes):
-        return value.decode("utf-8")
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _conversion_error(value, "String")
     if isinstance(value, bool):
         return u"true" if value else u"false"
     if isinstance(value, datetime.datetime):

@@ -27,7 +27,7 @@ def test_values_are_coerced_to_the_tag_data_type(value, data_type, expected):
     (2 ** 31, "Int4", "Bad_OutOfRange"), (2 ** 63, "Int8", "Bad_OutOfRange"),
     ("abc", "Int4", "Error_TypeConversion"), ("maybe", "Boolean", "Error_TypeConversion"),
     (float("nan"), "Int4", "Error_TypeConversion"), ("noon", "DateTime", "Error_TypeConversion"),
-    ([1, 2], "Float8", "Error_TypeConversion"),
+    ([1, 2], "Float8", "Error_TypeConversion"), (b"\x80", "String", "Error_TypeConversion"),
 ])
 def test_values_that_cannot_be_coerced_fail_with_a_quality(value, data_type, quality):
     with pytest.raises(CoercionFailed) as failure:
