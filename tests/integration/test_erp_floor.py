@@ -201,6 +201,26 @@ def test_a_report_and_then_the_completion_enqueue_one_message_each_with_what_is_
     assert rows(floor_gw, "SELECT COUNT(*) FROM erp_outbox_messages") == [(2,)]
 
 
+def test_a_completion_of_nothing_more_after_a_report_still_reports_the_labour_booked_until_then(floor_gw):
+    _started(floor_gw)
+    floor_gw.clock.advance(1800)
+    floor_gw.call("mes.operation.report", "ana", "FILL-1", "WO-1001", 10, 196, 0, 0)
+    floor_gw.clock.advance(900)
+    floor_gw.call("mes.operation.complete", "ana", "FILL-1", "WO-1001", 10, 0, 0, 0)
+    assert rows(floor_gw, "SELECT c.good, l.person_id, l.hours FROM erp_completions c "
+                          "LEFT JOIN erp_completion_labor l ON l.completion_id = c.id ORDER BY c.id") == [
+        (196.0, None, None), (0.0, "ana", 0.75)]
+    payloads = [r[0] for r in rows(floor_gw, "SELECT payload FROM erp_outbox_messages ORDER BY id")]
+    assert len(payloads) == 2 and [schema_errors("ProductionPerformance", p) for p in payloads] == [[], []]
+
+
+def test_a_completion_with_no_quantity_and_nothing_new_enqueues_nothing(floor_gw):
+    _started(floor_gw)
+    floor_gw.call("mes.operation.report", "ana", "FILL-1", "WO-1001", 10, 196, 0, 0)
+    floor_gw.call("mes.operation.complete", "ana", "FILL-1", "WO-1001", 10, 0, 0, 0)
+    assert rows(floor_gw, "SELECT COUNT(*) FROM erp_outbox_messages") == [(1,)]
+
+
 def test_erpfloor_complete_operation_enqueues_exactly_one_message(floor_gw):
     _started(floor_gw)
     completion = floor_gw.call("mes.erpfloor.complete_operation", "ana", "FILL-1", "WO-1001", "10", 190, 6, 0, None,

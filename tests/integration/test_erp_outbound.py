@@ -83,7 +83,7 @@ def test_reporting_consumption_of_a_backflushed_item_is_refused_and_nothing_is_w
     (("WO-9", "10", 1), "The work order 'WO-9' is not known."),
     (("WO-1001", "30", 1), "Work order 'WO-1001' has no operation '30'."),
     (("WO-1001", "10", -1), "The good quantity -1 must be 0 or more."),
-    (("WO-1001", "10", 0), "A completion of 'WO-1001' operation '10' reports no quantity."),
+    (("WO-1001", "10", 0), "A completion of 'WO-1001' operation '10' reports no quantity, material or labour."),
 ])
 def test_bad_completions_are_refused(scheduled_gw, args, message):
     with pytest.raises(Exception) as info:

@@ -208,15 +208,22 @@ def _open_output(wo_id, tx):
 def performance(username, wo_id, op_seq, good, scrap, rework, tx, details=None):
     """Inside `tx`: record the ERP completion of quantities just reported or completed on the floor.
 
-    Nothing for an order the ERP did not send, or when no quantity was booked. `details` may give
+    Nothing for an order the ERP did not send, or when neither a quantity nor new consumption or
+    labour was booked (a completion of 0 after earlier reports still reports the labour since). `details` may give
     `consumed` (reported instead of the scanned lots), `quality` and `produced_lot` (default on
     the order's last operation: its single open output lot or serial); the id of the ERP
     completion is put back into it as `completion_id`. Returns that id or None.
     """
     known = system.db.runScalarPrepQuery("SELECT COUNT(*) FROM erp_work_orders WHERE wo_id = ?", [wo_id], "", tx)
-    if not known or not (good or scrap or rework):
+    if not known:
         return None
     details = details if details is not None else {}
+    consumed = details.get("consumed")
+    if consumed is None:
+        consumed = _new_consumption(wo_id, op_seq, tx)
+    labor = _new_labor(wo_id, op_seq, tx)
+    if not (good or scrap or rework or consumed or labor):
+        return None
     erp_seq = _erp_op_seq(wo_id, op_seq, tx)
     op = mes.operation.get(wo_id, int(op_seq), tx)
     now = system.date.toMillis(system.date.now())
@@ -229,11 +236,8 @@ def performance(username, wo_id, op_seq, good, scrap, rework, tx, details=None):
     produced_lot = details.get("produced_lot")
     if produced_lot is None and _last_op(wo_id, erp_seq, tx):
         produced_lot = _open_output(wo_id, tx)
-    consumed = details.get("consumed")
-    if consumed is None:
-        consumed = _new_consumption(wo_id, op_seq, tx)
     completion_id = mes.erpperformance.record_completion(
-        wo_id, erp_seq, good, scrap, rework, consumed, _new_labor(wo_id, op_seq, tx),
+        wo_id, erp_seq, good, scrap, rework, consumed, labor,
         details.get("quality"), produced_lot, start, max(start, end), username, tx)
     details["completion_id"] = completion_id
     return completion_id

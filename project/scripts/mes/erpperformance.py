@@ -82,8 +82,9 @@ def _record(wo_id, op_seq, good, scrap, rework, consumed, labor, quality, produc
     good = _num(good, "The good quantity")
     scrap = _num(scrap, "The scrap quantity")
     rework = _num(rework, "The rework quantity")
-    if good + scrap + rework <= 0:
-        raise mes.errors.InvalidInput("A completion of %r operation %r reports no quantity." % (wo_id, op_seq))
+    if good + scrap + rework <= 0 and not (consumed or labor):
+        raise mes.errors.InvalidInput("A completion of %r operation %r reports no quantity, material or labour."
+                                      % (wo_id, op_seq))
     items = dict((r[0], {"uom": r[1], "consumption": r[2]}) for r in
                  system.db.runPrepQuery("SELECT item_id, uom, consumption FROM erp_items", [], "", tx))
     lines = []
