@@ -54,11 +54,15 @@ def to_sqlalchemy_url(url: str) -> str:
 
 
 class _Session(core_db.DbSession):
+    """Statements go to the DB-API connection itself (no pool proxy per call); the pool's
+    record (`fairy`) is kept to give the connection back or invalidate it."""
+
     def __init__(self, connector, fairy):
         dialect = connector.dialect
-        super().__init__(fairy, dialect=dialect,
+        super().__init__(fairy.dbapi_connection, dialect=dialect,
                          paramstyle="format" if dialect == "postgresql" else "qmark",
                          release=connector._release)
+        self.fairy = fairy
 
 
 class SQLAlchemyConnector(core_db.Connector):
@@ -106,7 +110,7 @@ class SQLAlchemyConnector(core_db.Connector):
         return _Session(self, self.engine.raw_connection())
 
     def _release(self, session, broken):
-        fairy = session.connection
+        fairy = session.fairy
         if not broken and self.dialect == "sqlite":
             with self._lock:
                 if len(self._keep) < self.KEEP_SQLITE:
@@ -129,7 +133,7 @@ class SQLAlchemyConnector(core_db.Connector):
             kept, self._keep = self._keep, []
         for session in kept:
             try:
-                session.connection.close()
+                session.fairy.close()
             except Exception:  # pragma: no cover
                 pass
         self.engine.dispose()
