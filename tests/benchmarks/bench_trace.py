@@ -196,6 +196,12 @@ def _copy_text(value):
 def load_postgres(url, graph):
     import psycopg
     _schema(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        units = conn.execute("SELECT COUNT(*) FROM mat_units").fetchone()[0]
+        if units == graph.units:  # a --pg-url database loaded by an earlier run
+            edges = conn.execute("SELECT COUNT(*) FROM genealogy_edges").fetchone()[0]
+            print("PostgreSQL: reusing %s (%d edges)" % (url, edges), file=sys.stderr)
+            return edges, 0.0
     started = time.perf_counter()
     edges = 0
     with psycopg.connect(url, autocommit=True) as conn:
@@ -400,7 +406,7 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="10,000 units instead of 1,000,000 (under a minute)")
     parser.add_argument("--units", type=int, default=None, help="number of units (overrides --quick)")
     parser.add_argument("--samples", type=int, default=None, help="trace roots per direction (default 300, quick 100)")
-    parser.add_argument("--pg-url", default=None, help="use this PostgreSQL database instead of a throw-away server")
+    parser.add_argument("--pg-url", default=None, help="use this PostgreSQL database instead of a throw-away server (data already loaded by an earlier run is reused)")
     parser.add_argument("--no-postgres", action="store_true", help="measure SQLite only")
     parser.add_argument("--keep", default=None, metavar="DIR",
                         help="keep the generated SQLite database in DIR and reuse it when it is there")
@@ -433,7 +439,8 @@ def main(argv=None):
         if pg_url:
             try:
                 pg_edges, seconds = load_postgres(pg_url, graph)
-                print("PostgreSQL: loaded %d units, %d edges in %.1f s" % (units, pg_edges, seconds), file=sys.stderr)
+                if seconds:
+                    print("PostgreSQL: loaded %d units, %d edges in %.1f s" % (units, pg_edges, seconds), file=sys.stderr)
                 results["postgres"] = measure(pg_url, graph, samples)
                 results["postgres"]["load_s"] = seconds
             except Exception as error:  # report SQLite figures even when the PostgreSQL part fails
