@@ -9,13 +9,18 @@ Data: a generated genealogy of 1,000,000 units and ~10,000,000 edges (`--quick`:
   that time (kind consume). A finished unit therefore sits up to 10 steps above its raw lots.
 Loading is bulk: executemany with the indexes dropped and rebuilt on SQLite, COPY on PostgreSQL.
 
-Measured, in the same run and interleaved root by root: backward traces from random finished
-units and forward traces from random raw lots and sublots, each (a) through the library as a view
-would call it (`mes.genealogy.trace(lot=…|serial=…)` over `system.db`, resolving the code, walking
-with its recursive CTE, returning units and edges with their work order, station, operator and
-time), and (b) as a hand-written recursive CTE on a bare DB-API connection returning the same rows
-(code lookup, walk, edges joined with units). Figures: p50/p99 of (a) per engine and the ratio of
-p50 (a) to p50 (b). Targets: p50 <= 20 ms and ratio_vs_cte <= 1.2.
+Measured, in the same run and interleaved root by root (the order rotated): backward traces from
+random finished units and forward traces from random raw lots and sublots, each
+(a) through the library as a user calls it, `mes.genealogy.trace(lot=...|serial=...)` over the
+    harness's system.db (`harness.core.db.DbService`: what the gateway, `genba trace` and views
+    use) -- the figures `p50_ms_*`, `p99_ms_*` and `ratio_vs_cte`;
+(b) the same library call over a thin system.db that hands the DB-API rows straight back (what a
+    gateway's JDBC layer costs at least) -- `*_thin_db`;
+(c) a hand-written recursive CTE on a bare DB-API connection answering the same question in one
+    statement: the unit named by its number, every unit reached once at its smallest depth with
+    kind, item and number, nearest first.
+The rows of (a) and (b) are compared with those of (c) for every root. Ratios are p50 over p50 of
+(c). Targets: p50 <= 20 ms and ratio_vs_cte <= 1.2 on both engines.
 
     python tests/benchmarks/bench_trace.py [--quick] [--pg-url URL | --no-postgres] [--samples N]
 """

@@ -7,9 +7,12 @@ runs unchanged on SQLite and PostgreSQL, bounded by a depth limit (`max_depth` h
 limit (`max_nodes`: the answer holds at most that many units, nearest first, and says `truncated`
 when more were reached). The walk keeps (unit, depth) pairs distinct, so a unit reached along many
 paths costs one row per depth, never one per path; the result lists each unit once, at its
-smallest depth. Units come from one query; the edges among them (work order, operation, station,
-operator, time, measurements) from a second one, only when asked for (`edges=True`), so a view
-that shows the affected units pays for nothing else.
+smallest depth. One statement finds the root by its number (the code lookup is the walk's first
+row), walks, keeps each unit's smallest depth (GROUP BY), joins kind, item and number, orders and
+cuts at the fan-out limit; the result is read column by column and becomes one dict per unit. The
+edges among the units (work order, operation, station, operator, time, measurements) come from a
+second statement, only when asked for (`edges=True`), so a view that shows the affected units pays
+for nothing else.
 """
 from __future__ import absolute_import, division, print_function
 
