@@ -110,6 +110,10 @@ def _widen(current, value):
     return current
 
 
+#: column names -> (names, name -> index) of datasets made by `from_tuples`; shared, never changed.
+_SHAPES = {}
+
+
 class BasicDataset(object):
     """An immutable table: column names, column types (Java class names) and rows (tuples)."""
 
@@ -142,14 +146,20 @@ class BasicDataset(object):
         """A dataset over rows that are already tuples of the right width (a driver's result):
         kept as they are, without copying or checking each row; column types inferred on demand."""
         ds = cls.__new__(cls)
-        names = [text_type(n) for n in columnNames]
-        if len(set(names)) != len(names):
-            raise DatasetError("Duplicate column name in %r." % (names,))
-        ds._names = tuple(names)
+        key = tuple(columnNames)
+        shape = _SHAPES.get(key)
+        if shape is None:
+            names = tuple(text_type(n) for n in columnNames)
+            if len(set(names)) != len(names):
+                raise DatasetError("Duplicate column name in %r." % (list(names),))
+            shape = (names, dict((n, i) for i, n in enumerate(names)))
+            if len(_SHAPES) >= 512:
+                _SHAPES.clear()
+            _SHAPES[key] = shape
+        ds._names, ds._index = shape
         ds._inferred = None
         ds._rows = rows if isinstance(rows, tuple) else tuple(rows)
         ds._columns = None
-        ds._index = dict((n, i) for i, n in enumerate(names))
         return ds
 
     @property

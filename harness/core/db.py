@@ -178,6 +178,8 @@ def _column_converter(value, dialect):
 
 
 _PLAIN_TYPES = frozenset((bool, float) + integer_types)
+_STORED_AS_GIVEN = frozenset((type(None), bool, float, text_type) + integer_types)  # adapt_param keeps these
+_TEXT_ONLY = frozenset((text_type,))
 
 
 def _naive_utc_or_none(value):
@@ -277,7 +279,8 @@ class DbSession(object):
 
     def execute(self, sql, params, get_key=False):
         """Run one statement. Returns (column_names or None, rows or None, rowcount, key)."""
-        params = [adapt_param(p, self.dialect) for p in params]
+        if params and not set(map(type, params)) <= _STORED_AS_GIVEN:
+            params = [adapt_param(p, self.dialect) for p in params]
         want_returning = get_key and self.dialect == "postgresql"
         if want_returning:
             sql = sql.rstrip().rstrip(";") + "\nRETURNING id"  # a new line: the SQL may end in a -- comment
@@ -289,9 +292,12 @@ class DbSession(object):
             key = None
             names = None
             rows = None
-            if cursor.description is not None:
-                names = [self._column_name(d[0]) for d in cursor.description]
-                rows = self.convert_rows(cursor.description, cursor.fetchall())
+            description = cursor.description
+            if description is not None:
+                names = [d[0] for d in description]
+                if not set(map(type, names)) <= _TEXT_ONLY:
+                    names = [self._column_name(name) for name in names]
+                rows = self.convert_rows(description, cursor.fetchall())
             rowcount = self.rowcount(cursor)
             if want_returning:
                 key = rows[0][0] if rows else None
@@ -332,13 +338,14 @@ class DbSession(object):
         dialect = self.dialect
         converters = [None] * len(description)
         undecided = range(len(description))
+        plain = _PLAIN_TYPES
         for row in rows:
             waiting = []
             for index in undecided:
                 value = row[index]
                 if value is None:
                     waiting.append(index)
-                else:
+                elif type(value) not in plain:
                     converters[index] = _column_converter(value, dialect)
             if not waiting:
                 break
@@ -593,6 +600,9 @@ class DbService(object):
 
     def connector(self, database=""):
         name = self._resolve(database)
+        connector = self._connectors.get(name)
+        if connector is not None:
+            return connector
         with self._lock:
             connector = self._connectors.get(name)
             if connector is not None:
