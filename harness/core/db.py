@@ -178,6 +178,7 @@ def _column_converter(value, dialect):
 
 
 _PLAIN_TYPES = frozenset((bool, float) + integer_types)
+_STORED_TIMESTAMP_LENGTH = 26  # YYYY-MM-DD HH:MM:SS.ffffff
 _STORED_AS_GIVEN = frozenset((type(None), bool, float, text_type) + integer_types)  # adapt_param keeps these
 _TEXT_ONLY = frozenset((text_type,))
 
@@ -339,13 +340,17 @@ class DbSession(object):
         converters = [None] * len(description)
         undecided = range(len(description))
         plain = _PLAIN_TYPES
+        timestamps_as_text = dialect == "sqlite"
         for row in rows:
             waiting = []
             for index in undecided:
                 value = row[index]
                 if value is None:
                     waiting.append(index)
-                elif type(value) not in plain:
+                elif type(value) in plain or (type(value) is text_type and not (
+                        timestamps_as_text and len(value) == _STORED_TIMESTAMP_LENGTH)):
+                    continue  # nothing to convert (the common cases, decided here without a call)
+                else:
                     converters[index] = _column_converter(value, dialect)
             if not waiting:
                 break
