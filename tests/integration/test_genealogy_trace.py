@@ -117,3 +117,9 @@ def test_an_unknown_number_is_reported_before_a_bad_direction(trace):
     with pytest.raises(Exception) as raised:
         trace(unit_id=99)
     assert type(raised.value).__name__ == "UnitNotFound"
+
+
+def test_limits_past_the_range_of_a_sql_integer_mean_no_limit(trace):
+    result = trace(serial="U-1", direction="backward", max_depth=2 ** 63, max_nodes=2 ** 63 - 1, edges=True)
+    assert units(result) == [(7, 0), (1, 1), (5, 1), (6, 1), (4, 2), (2, 3), (3, 3)]
+    assert (result["max_depth"], result["truncated"], len(result["edges"])) == (2 ** 63, False, 7)

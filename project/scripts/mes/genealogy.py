@@ -25,6 +25,8 @@ __all__ = ["DIRECTIONS", "GenealogyCycle", "UnitNotFound", "add_edge", "check_no
 DIRECTIONS = ("backward", "forward")
 _BY_DEPTH_THEN_ID = operator.itemgetter(1, 0)
 EDGE_KINDS = ("consume", "assemble", "split", "merge")
+# Limits are bound as SQL integers; any depth or fan-out past this one means "no limit" in practice.
+_BOUND = 2147483647
 
 # The walk from the root: (unit, depth) pairs kept distinct by UNION, so a sub-graph shared by many
 # paths is walked once per depth, bounded by the depth limit.
@@ -111,20 +113,23 @@ def root_sql(direction, max_depth, max_nodes, lot=None, serial=None, item_id=Non
     _check_direction(direction)
     _check_limit("max_depth", max_depth)
     _check_limit("max_nodes", max_nodes)
+    max_depth = min(max_depth, _BOUND)
+    limit = min(max_nodes + 1, _BOUND)
     if unit_id is not None:
-        return _SQL[("unit_id", direction)], [unit_id, max_depth, max_nodes + 1]
+        return _SQL[("unit_id", direction)], [unit_id, max_depth, limit]
     if lot is None and serial is None:
         raise mes.errors.InvalidInput("A trace needs a lot, a serial or a unit id; got none.", expected="lot|serial|unit_id", got=None)  # noqa: F821
     code, kind = (lot, "lot") if lot is not None else (serial, "serial")
     if item_id is None:
-        return _SQL[("code", direction)], [code, kind, max_depth, max_nodes + 1]
-    return _SQL[("code_item", direction)], [code, kind, item_id, max_depth, max_nodes + 1]
+        return _SQL[("code", direction)], [code, kind, max_depth, limit]
+    return _SQL[("code_item", direction)], [code, kind, item_id, max_depth, limit]
 
 
 def edges_sql(direction, root_unit_id, max_depth):
     """The (sql, args) of the edges among the units reached (same walk, then their edges)."""
     _check_direction(direction)
     _check_limit("max_depth", max_depth)
+    max_depth = min(max_depth, _BOUND)
     return _EDGE_SQL[direction], [root_unit_id, max_depth, max_depth]
 
 
