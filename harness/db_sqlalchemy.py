@@ -6,12 +6,15 @@ so the core's behaviour is identical on every host.
 
 SQLite connections are opened with declared-type conversion for BOOLEAN and TIMESTAMP columns and
 the pragmas `foreign_keys=ON`, `journal_mode=WAL`, `synchronous=FULL` and `busy_timeout=10000`.
-PostgreSQL engines use `pool_pre_ping` so a restarted server is reconnected transparently.
+PostgreSQL engines use `pool_pre_ping` so a restarted server is reconnected transparently; their
+connections run in autocommit mode outside `system.db` transactions (a query is one round trip),
+and a transaction is an explicit `BEGIN [ISOLATION LEVEL ...]` ended by COMMIT or ROLLBACK.
 """
 from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 
 import sqlalchemy
 from sqlalchemy import event
@@ -54,11 +57,33 @@ def to_sqlalchemy_url(url: str) -> str:
 
 
 class _Session(core_db.DbSession):
+    """Statements go to the DB-API connection itself (no pool proxy per call); the pool's
+    record (`fairy`) is kept to give the connection back or invalidate it."""
+
     def __init__(self, connector, fairy):
         dialect = connector.dialect
-        super().__init__(fairy, dialect=dialect,
+        super().__init__(fairy.dbapi_connection, dialect=dialect,
                          paramstyle="format" if dialect == "postgresql" else "qmark",
                          release=connector._release)
+        self.fairy = fairy
+        if dialect == "postgresql":
+            # a statement outside a transaction is one round trip (no BEGIN and COMMIT around it);
+            # transactions are begun explicitly (`_start_pending`) and ended by commit/rollback
+            self.connection.autocommit = True
+
+    def _start_pending(self):
+        if self.dialect != "postgresql":
+            return super()._start_pending()
+        isolation_level = self._pending_begin
+        self._pending_begin = None
+        cursor = self.connection.cursor()
+        try:
+            if isolation_level in core_db.ISOLATION_SQL:
+                cursor.execute("BEGIN ISOLATION LEVEL " + core_db.ISOLATION_SQL[isolation_level])
+            else:
+                cursor.execute("BEGIN")
+        finally:
+            cursor.close()
 
 
 class SQLAlchemyConnector(core_db.Connector):
@@ -93,27 +118,59 @@ class SQLAlchemyConnector(core_db.Connector):
         finally:
             cursor.close()
 
-    #: SQLite connections kept checked out between statements (a pool checkout costs more than a
-    #: single-row insert); PostgreSQL always goes through the pool so pre-ping can catch a restart.
+    #: Connections kept checked out between statements (a pool checkout costs more than a
+    #: single-row insert, and on PostgreSQL its pre-ping is a round trip per statement).
     KEEP_SQLITE = 4
+    KEEP_POSTGRES = 4
+    #: A kept PostgreSQL connection idle longer than this (seconds) is pinged before use, so a
+    #: restarted server is noticed as the pool's pre-ping would; one used more recently goes
+    #: straight to work (a server lost in between fails that statement, and the broken
+    #: connection is dropped).
+    PING_AFTER_IDLE_S = 1.0
 
     def open_session(self):
-        if self._keep:
+        while self._keep:
             with self._lock:
                 session = self._keep.pop() if self._keep else None
-            if session is not None:
+            if session is None:
+                break
+            if self.dialect != "postgresql" or time.monotonic() - session.released_at < self.PING_AFTER_IDLE_S \
+                    or self._answers(session):
                 return session
+            self._close(session.fairy, broken=True)
         return _Session(self, self.engine.raw_connection())
 
+    @staticmethod
+    def _answers(session):
+        try:
+            cursor = session.connection.cursor()
+            try:
+                cursor.execute("SELECT 1")
+            finally:
+                cursor.close()
+            return True
+        except Exception:
+            return False
+
     def _release(self, session, broken):
-        fairy = session.connection
-        if not broken and self.dialect == "sqlite":
+        if not broken and self._keepable(session):
             with self._lock:
-                if len(self._keep) < self.KEEP_SQLITE:
+                if len(self._keep) < (self.KEEP_SQLITE if self.dialect == "sqlite" else self.KEEP_POSTGRES):
                     session.in_transaction = False
                     session._pending_begin = None
+                    session.released_at = time.monotonic()
                     self._keep.append(session)
                     return
+        self._close(session.fairy, broken)
+
+    def _keepable(self, session):
+        if self.dialect == "sqlite":
+            return True
+        connection = session.connection  # only an idle PostgreSQL connection (no open transaction)
+        return not connection.closed and connection.info.transaction_status == psycopg_idle()
+
+    @staticmethod
+    def _close(fairy, broken):
         if broken:
             try:
                 fairy.invalidate()
@@ -129,10 +186,16 @@ class SQLAlchemyConnector(core_db.Connector):
             kept, self._keep = self._keep, []
         for session in kept:
             try:
-                session.connection.close()
+                session.fairy.close()
             except Exception:  # pragma: no cover
                 pass
         self.engine.dispose()
+
+
+def psycopg_idle():
+    """psycopg's transaction status of a connection outside any transaction."""
+    from psycopg.pq import TransactionStatus
+    return TransactionStatus.IDLE
 
 
 def _handles(url):

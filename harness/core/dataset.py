@@ -110,6 +110,10 @@ def _widen(current, value):
     return current
 
 
+#: column names -> (names, name -> index) of datasets made by `from_tuples`; shared, never changed.
+_SHAPES = {}
+
+
 class BasicDataset(object):
     """An immutable table: column names, column types (Java class names) and rows (tuples)."""
 
@@ -125,20 +129,52 @@ class BasicDataset(object):
                                    % (index, len(row), len(names), names))
             data.append(row)
         if columnTypes is None:
-            types = []
-            for c in range(len(names)):
-                t = OBJECT
-                for row in data:
-                    t = _widen(t, row[c])
-                types.append(t)
+            types = None  # inferred from the values when first asked for
         else:
             types = [normalize_type(t) for t in columnTypes]
             if len(types) != len(names):
                 raise DatasetError("%d column types given for %d columns %r." % (len(types), len(names), names))
+            types = tuple(types)
         self._names = tuple(names)
-        self._types = tuple(types)
+        self._inferred = types
         self._rows = tuple(data)
+        self._columns = None
         self._index = dict((n, i) for i, n in enumerate(names))
+
+    @classmethod
+    def from_tuples(cls, columnNames, rows):
+        """A dataset over rows that are already tuples of the right width (a driver's result):
+        kept as they are, without copying or checking each row; column types inferred on demand."""
+        ds = cls.__new__(cls)
+        key = tuple(columnNames)
+        shape = _SHAPES.get(key)
+        if shape is None:
+            names = tuple(text_type(n) for n in columnNames)
+            if len(set(names)) != len(names):
+                raise DatasetError("Duplicate column name in %r." % (list(names),))
+            shape = (names, dict((n, i) for i, n in enumerate(names)))
+            if len(_SHAPES) >= 512:
+                _SHAPES.clear()
+            _SHAPES[key] = shape
+        ds._names, ds._index = shape
+        ds._inferred = None
+        ds._rows = rows if isinstance(rows, tuple) else tuple(rows)
+        ds._columns = None
+        return ds
+
+    @property
+    def _types(self):
+        """Column types: given, or the widest type of each column's values (computed once)."""
+        types = self._inferred
+        if types is None:
+            found = []
+            for c in range(len(self._names)):
+                t = OBJECT
+                for row in self._rows:
+                    t = _widen(t, row[c])
+                found.append(t)
+            types = self._inferred = tuple(found)
+        return types
 
     # -- the Dataset interface -------------------------------------------------------------
     def getColumnNames(self):
@@ -170,8 +206,12 @@ class BasicDataset(object):
         return self._rows[self._row(row)][self._column(column)]
 
     def getColumnAsList(self, column):
+        """The values of one column (index or name), as a new list."""
         c = self._column(column)
-        return [r[c] for r in self._rows]
+        columns = self._columns
+        if columns is None:  # all columns at once: one transposition instead of a loop per column
+            columns = self._columns = list(zip(*self._rows)) if self._rows else [()] * len(self._names)
+        return list(columns[c])
 
     def getUnderlyingDataset(self):
         return self

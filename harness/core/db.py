@@ -101,6 +101,13 @@ def format_timestamp(value):
 
 def parse_timestamp(value):
     """Read a stored timestamp text (`YYYY-MM-DD HH:MM:SS[.ffffff]`, `T` and `Z` tolerated)."""
+    if len(value) == 26 and _is_canonical_timestamp(value) and value[11:13].isdigit() \
+            and value[14:16].isdigit() and value[17:19].isdigit() and value[5:7].isdigit() and value[8:10].isdigit():
+        try:  # the stored form, read without strptime
+            return datetime.datetime(int(value[:4]), int(value[5:7]), int(value[8:10]), int(value[11:13]),
+                                     int(value[14:16]), int(value[17:19]), int(value[20:]))
+        except ValueError:
+            pass
     text = value.strip().replace("T", " ")
     if text.endswith("Z"):
         text = text[:-1]
@@ -146,6 +153,50 @@ def normalize_value(value, dialect=None):
     if IS_JYTHON:  # pragma: no cover - Java values that escaped zxJDBC's conversion
         return _normalize_java(value)
     return value
+
+
+def _column_converter(value, dialect):
+    """The converter for a column whose first non-NULL value is `value`, or None to keep the values.
+
+    Engines type their columns, so one value decides for the column: text that is a stored
+    timestamp (SQLite, where an expression over a TIMESTAMP column loses its declared type),
+    NUMERIC/DECIMAL, aware datetimes, dates and anything unusual are converted; None, booleans,
+    numbers, other text and naive datetimes are already in their host-independent form."""
+    kind = type(value)
+    if kind in _PLAIN_TYPES:
+        return None
+    if isinstance(value, string_types):
+        if isinstance(value, text_type) and not (dialect == "sqlite" and len(value) == 26
+                                                 and _is_canonical_timestamp(value)):
+            return None
+        return _normalize_sqlite if dialect == "sqlite" else normalize_value
+    if isinstance(value, datetime.datetime):
+        return None if value.tzinfo is None else _naive_utc_or_none
+    if isinstance(value, decimal.Decimal):
+        return _decimal_or_none
+    return _normalize_sqlite if dialect == "sqlite" else normalize_value
+
+
+_PLAIN_TYPES = frozenset((bool, float) + integer_types)
+_STORED_TIMESTAMP_LENGTH = 26  # YYYY-MM-DD HH:MM:SS.ffffff
+_STORED_AS_GIVEN = frozenset((type(None), bool, float, text_type) + integer_types)  # adapt_param keeps these
+_TEXT_ONLY = frozenset((text_type,))
+
+
+def _naive_utc_or_none(value):
+    if value is None:
+        return None
+    return to_naive_utc(value)
+
+
+def _decimal_or_none(value):
+    if value is None:
+        return None
+    return _decimal(value)
+
+
+def _normalize_sqlite(value):
+    return normalize_value(value, "sqlite")
 
 
 def _decimal(value):
@@ -229,7 +280,8 @@ class DbSession(object):
 
     def execute(self, sql, params, get_key=False):
         """Run one statement. Returns (column_names or None, rows or None, rowcount, key)."""
-        params = [adapt_param(p, self.dialect) for p in params]
+        if params and not set(map(type, params)) <= _STORED_AS_GIVEN:
+            params = [adapt_param(p, self.dialect) for p in params]
         want_returning = get_key and self.dialect == "postgresql"
         if want_returning:
             sql = sql.rstrip().rstrip(";") + "\nRETURNING id"  # a new line: the SQL may end in a -- comment
@@ -241,9 +293,12 @@ class DbSession(object):
             key = None
             names = None
             rows = None
-            if cursor.description is not None:
-                names = [self._column_name(d[0]) for d in cursor.description]
-                rows = self.convert_rows(cursor.description, cursor.fetchall())
+            description = cursor.description
+            if description is not None:
+                names = [d[0] for d in description]
+                if not set(map(type, names)) <= _TEXT_ONLY:
+                    names = [self._column_name(name) for name in names]
+                rows = self.convert_rows(description, cursor.fetchall())
             rowcount = self.rowcount(cursor)
             if want_returning:
                 key = rows[0][0] if rows else None
@@ -264,8 +319,43 @@ class DbSession(object):
         return text_type(name)
 
     def convert_rows(self, description, rows):
+        """The rows with their values in the host-independent form (`normalize_value`), converted
+        column by column with the converters of `column_converters`; rows needing nothing are
+        returned as the driver gave them."""
+        if not rows:
+            return rows
+        converters = self.column_converters(description, rows)
+        if not any(converters):
+            return rows
+        columns = list(zip(*rows))
+        for index, convert in enumerate(converters):
+            if convert is not None:
+                columns[index] = [convert(value) for value in columns[index]]
+        return list(zip(*columns))
+
+    def column_converters(self, description, rows):
+        """One converter per column, or None where the values stay as they are; decided once per
+        query from each column's first non-NULL value (`_column_converter`)."""
         dialect = self.dialect
-        return [tuple([normalize_value(v, dialect) for v in row]) for row in rows]
+        converters = [None] * len(description)
+        undecided = range(len(description))
+        plain = _PLAIN_TYPES
+        timestamps_as_text = dialect == "sqlite"
+        for row in rows:
+            waiting = []
+            for index in undecided:
+                value = row[index]
+                if value is None:
+                    waiting.append(index)
+                elif type(value) in plain or (type(value) is text_type and not (
+                        timestamps_as_text and len(value) == _STORED_TIMESTAMP_LENGTH)):
+                    continue  # nothing to convert (the common cases, decided here without a call)
+                else:
+                    converters[index] = _column_converter(value, dialect)
+            if not waiting:
+                break
+            undecided = waiting
+        return converters
 
     def last_key(self, cursor):
         return getattr(cursor, "lastrowid", None)
@@ -515,6 +605,9 @@ class DbService(object):
 
     def connector(self, database=""):
         name = self._resolve(database)
+        connector = self._connectors.get(name)
+        if connector is not None:
+            return connector
         with self._lock:
             connector = self._connectors.get(name)
             if connector is not None:
@@ -611,7 +704,7 @@ class DbService(object):
         names, rows, _, _ = self._run(query, args, database, tx)
         if names is None:
             names, rows = [], []
-        return PyDataSet(BasicDataset(names, rows))
+        return PyDataSet(BasicDataset.from_tuples(names, rows))
 
     def runQuery(self, query, database="", tx=None):
         return self.runPrepQuery(query, [], database, tx)

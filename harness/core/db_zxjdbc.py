@@ -95,18 +95,13 @@ class _JdbcSession(core_db.DbSession):
         core_db.DbSession.__init__(self, connection, dialect=connector.dialect, release=connector._release)
         self._explicit = False
 
-    def convert_rows(self, description, rows):
-        dialect = self.dialect
-        booleans = [d[1] in _BOOLEAN_TYPES for d in description]
-        out = []
-        for row in rows:
-            values = []
-            for flag, value in zip(booleans, row):
-                if flag and value is not None and not isinstance(value, bool):
-                    value = bool(value)
-                values.append(core_db.normalize_value(value, dialect))
-            out.append(tuple(values))
-        return out
+    def column_converters(self, description, rows):
+        """As on every host, and BOOLEAN/BIT columns (read as numbers by zxJDBC) -> bool."""
+        converters = core_db.DbSession.column_converters(self, description, rows)
+        for index, column in enumerate(description):
+            if column[1] in _BOOLEAN_TYPES:
+                converters[index] = _boolean
+        return converters
 
     def rowcount(self, cursor):
         count = getattr(cursor, "updatecount", None)
@@ -151,6 +146,12 @@ class _JdbcSession(core_db.DbSession):
             self._sqlite_end("ROLLBACK")
         else:
             self.connection.rollback()
+
+
+def _boolean(value):
+    if value is None or isinstance(value, bool):
+        return value
+    return bool(value)
 
 
 class _CursorFactory(object):

@@ -11,7 +11,7 @@ PUBLIC = {
     ],
     'genealogy': [
         'DIRECTIONS', 'GenealogyCycle', 'UnitNotFound', 'add_edge', 'check_no_cycle', 'edges_sql',
-        'find_cycle', 'resolve', 'shape', 'stamp', 'trace', 'trace_sql',
+        'find_cycle', 'resolve', 'root_sql', 'shape', 'stamp', 'trace', 'trace_sql',
     ],
     'inventory': [
         'ItemNotFound', 'WrongTracking', 'fmt', 'in_transaction', 'insert_unit', 'item_tracking',

@@ -159,3 +159,17 @@ def test_pyrow_equals_list_and_pydataset_equals_its_dataset(lots):
     py = PyDataSet(lots)
     assert py[0] == ["L1", 5, True]
     assert py == lots
+
+
+def test_a_dataset_over_driver_rows_infers_its_column_types_when_first_asked():
+    ds = BasicDataset.from_tuples(["id", "note", "empty"], [(1, None, None), (2 ** 40, "x", None)])
+    assert ds.getColumnTypes() == ["java.lang.Long", "java.lang.String", "java.lang.Object"]
+    assert ds == BasicDataset(["id", "note", "empty"], [[1, None, None], [2 ** 40, "x", None]])
+
+
+def test_get_column_as_list_returns_a_new_list_by_index_or_name(lots):
+    ds = PyDataSet(lots)
+    qty = ds.getColumnAsList("qty")
+    qty.append(99)
+    assert (qty[:3], ds.getColumnAsList(1), ds.getColumnAsList(0)) == ([5, 7, 1], [5, 7, 1], ["L1", "L2", "L10"])
+    assert BasicDataset.from_tuples(["a", "b"], []).getColumnAsList("b") == []

@@ -108,6 +108,18 @@ def test_aggregates_have_the_same_types_on_every_engine(db):
     assert [type(v).__name__ for v in row] == ["int", "int", "float", "float", "datetime"]
 
 
+def test_a_column_of_timestamps_from_an_expression_is_read_as_datetimes_after_leading_nulls(db):
+    insert(db, "L1", made_at=None)
+    insert(db, "L2", made_at=datetime.datetime(2026, 1, 5, 7, 0, 0, 250000))
+    rows = db.runQuery("SELECT lot, MAX(made_at) AS m, SUM(qty) AS s FROM lots GROUP BY lot ORDER BY lot")
+    assert [list(row) for row in rows] == [["L1", None, 1], ["L2", datetime.datetime(2026, 1, 5, 7, 0, 0, 250000), 1]]
+
+
+def test_numeric_values_of_a_column_after_a_null_come_back_as_numbers(db):
+    rows = db.runQuery("SELECT CAST(NULL AS NUMERIC(10, 2)) AS n UNION ALL SELECT CAST(2.50 AS NUMERIC(10, 2))")
+    assert sorted([row[0] for row in rows], key=lambda v: v is not None) == [None, 2.5]
+
+
 def test_numeric_with_scale_comes_back_as_float(db):
     value = db.runScalarQuery("SELECT CAST(2.50 AS NUMERIC(10, 2))")
     assert value == 2.5 and isinstance(value, float)

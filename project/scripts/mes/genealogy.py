@@ -7,9 +7,12 @@ runs unchanged on SQLite and PostgreSQL, bounded by a depth limit (`max_depth` h
 limit (`max_nodes`: the answer holds at most that many units, nearest first, and says `truncated`
 when more were reached). The walk keeps (unit, depth) pairs distinct, so a unit reached along many
 paths costs one row per depth, never one per path; the result lists each unit once, at its
-smallest depth. Units come from one query; the edges among them (work order, operation, station,
-operator, time, measurements) from a second one, only when asked for (`edges=True`), so a view
-that shows the affected units pays for nothing else.
+smallest depth. One statement finds the root by its number (the code lookup is the walk's first
+row), walks, keeps each unit's smallest depth (GROUP BY), joins kind, item and number, orders and
+cuts at the fan-out limit; the result is read column by column and becomes one dict per unit. The
+edges among the units (work order, operation, station, operator, time, measurements) come from a
+second statement, only when asked for (`edges=True`), so a view that shows the affected units pays
+for nothing else.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -17,33 +20,47 @@ import json
 import operator
 
 __all__ = ["DIRECTIONS", "GenealogyCycle", "UnitNotFound", "add_edge", "check_no_cycle", "edges_sql",
-           "find_cycle", "resolve", "shape", "stamp", "trace", "trace_sql"]
+           "find_cycle", "resolve", "root_sql", "shape", "stamp", "trace", "trace_sql"]
 
 DIRECTIONS = ("backward", "forward")
 _BY_DEPTH_THEN_ID = operator.itemgetter(1, 0)
 EDGE_KINDS = ("consume", "assemble", "split", "merge")
+# Limits are bound as SQL integers; any depth or fan-out past this one means "no limit" in practice.
+_BOUND = 2147483647
 
-_WALK = {
+# The walk from the root: (unit, depth) pairs kept distinct by UNION, so a sub-graph shared by many
+# paths is walked once per depth, bounded by the depth limit.
+_STEP = {
     "backward": (
-        "WITH RECURSIVE walk (unit_id, depth) AS ("
-        " SELECT CAST(? AS BIGINT), 0"
         " UNION"
         " SELECT e.input_unit_id, w.depth + 1 FROM walk w"
         " JOIN genealogy_edges e ON e.output_unit_id = w.unit_id WHERE w.depth < ?)"),
     "forward": (
-        "WITH RECURSIVE walk (unit_id, depth) AS ("
-        " SELECT CAST(? AS BIGINT), 0"
         " UNION"
         " SELECT e.output_unit_id, w.depth + 1 FROM walk w"
         " JOIN genealogy_edges e ON e.input_unit_id = w.unit_id WHERE w.depth < ?)"),
 }
 
-# Units reached, each once at its smallest depth (the walk is bounded by the depth limit; the
-# fan-out limit is applied to the answer, nearest units kept).
+_WALK = {
+    "backward": "WITH RECURSIVE walk (unit_id, depth) AS (SELECT CAST(? AS BIGINT), 0" + _STEP["backward"],
+    "forward": "WITH RECURSIVE walk (unit_id, depth) AS (SELECT CAST(? AS BIGINT), 0" + _STEP["forward"],
+}
+
+# The root named by a unit id, a lot or serial number, or a number of one item: the walk's first row.
+_ROOTS = {
+    "unit_id": "WITH RECURSIVE walk (unit_id, depth) AS (SELECT id, 0 FROM mat_units WHERE id = ?",
+    "code": "WITH RECURSIVE walk (unit_id, depth) AS (SELECT id, 0 FROM mat_units WHERE code = ? AND kind = ?",
+    "code_item": ("WITH RECURSIVE walk (unit_id, depth) AS (SELECT id, 0 FROM mat_units"
+                  " WHERE code = ? AND kind = ? AND item_id = ?"),
+}
+
+# Units reached, each once at its smallest depth, nearest first and then by unit id (creation
+# order), at most the fan-out limit plus one (that one more row says the answer was cut).
 _NODES_TAIL = (
     " SELECT r.unit_id, r.depth, u.kind, u.item_id, u.code FROM"
     " (SELECT unit_id, MIN(depth) AS depth FROM walk GROUP BY unit_id) r"
-    " JOIN mat_units u ON u.id = r.unit_id")
+    " JOIN mat_units u ON u.id = r.unit_id"
+    " ORDER BY r.depth, r.unit_id LIMIT ?")
 
 _EDGE_COLUMNS = ("e.id, e.input_unit_id, e.output_unit_id, e.kind, e.qty, e.uom, e.wo_id, e.op_seq, "
                  "e.station, e.operator, e.at, e.measurement_refs")
@@ -58,10 +75,9 @@ _EDGES_TAIL = {
         " SELECT " + _EDGE_COLUMNS + " FROM reached r JOIN genealogy_edges e ON e.input_unit_id = r.unit_id"),
 }
 
-_SQL = {
-    "backward": _WALK["backward"] + _NODES_TAIL,
-    "forward": _WALK["forward"] + _NODES_TAIL,
-}
+# (root form, direction) -> the one statement that finds the root and walks from it.
+_SQL = dict(((form, direction), _ROOTS[form] + _STEP[direction] + _NODES_TAIL)
+            for form in _ROOTS for direction in DIRECTIONS)
 
 _EDGE_SQL = {
     "backward": _WALK["backward"] + _EDGES_TAIL["backward"],
@@ -88,16 +104,32 @@ class UnitNotFound(mes.errors.NotFound):  # noqa: F821
 
 def trace_sql(direction, root_unit_id, max_depth, max_nodes):
     """The (sql, args) of the units reached: one recursive CTE, constant text, values bound as `?`."""
+    return root_sql(direction, max_depth, max_nodes, unit_id=root_unit_id)
+
+
+def root_sql(direction, max_depth, max_nodes, lot=None, serial=None, item_id=None, unit_id=None):
+    """The (sql, args) finding the root (unit id, or lot/serial number and optional item) and the
+    units reached from it in one statement; rows (unit_id, depth, kind, item_id, code), root first."""
     _check_direction(direction)
     _check_limit("max_depth", max_depth)
     _check_limit("max_nodes", max_nodes)
-    return _SQL[direction], [root_unit_id, max_depth]
+    max_depth = min(max_depth, _BOUND)
+    limit = min(max_nodes + 1, _BOUND)
+    if unit_id is not None:
+        return _SQL[("unit_id", direction)], [unit_id, max_depth, limit]
+    if lot is None and serial is None:
+        raise mes.errors.InvalidInput("A trace needs a lot, a serial or a unit id; got none.", expected="lot|serial|unit_id", got=None)  # noqa: F821
+    code, kind = (lot, "lot") if lot is not None else (serial, "serial")
+    if item_id is None:
+        return _SQL[("code", direction)], [code, kind, max_depth, limit]
+    return _SQL[("code_item", direction)], [code, kind, item_id, max_depth, limit]
 
 
 def edges_sql(direction, root_unit_id, max_depth):
     """The (sql, args) of the edges among the units reached (same walk, then their edges)."""
     _check_direction(direction)
     _check_limit("max_depth", max_depth)
+    max_depth = min(max_depth, _BOUND)
     return _EDGE_SQL[direction], [root_unit_id, max_depth, max_depth]
 
 
@@ -160,18 +192,23 @@ def _number(value):
     return float(value)
 
 
-def shape(root, direction, node_rows, edge_rows, max_depth, max_nodes):
+def shape(root, direction, node_rows, edge_rows, max_depth, max_nodes, ordered=False):
     """The JSON-ready trace: units once each at their smallest depth, nearest first, and edges.
 
     `node_rows` are sequences (unit_id, depth, kind, item_id, code) from `trace_sql`, the root
     included; `edge_rows` dicts from `edges_sql`, or None when edges were not asked for. Units are
     ordered by depth, then by unit id (the order they came into being); the fan-out limit keeps the
-    first `max_nodes` of that order.
+    first `max_nodes` of that order. `ordered=True`: the rows already come in that order (the SQL
+    sorts them), so they are not sorted again.
     """
     text = mes.compat.text  # noqa: F821
-    ordered = sorted(node_rows, key=_BY_DEPTH_THEN_ID)
-    truncated = len(ordered) > max_nodes
-    nodes = [{"unit_id": r[0], "depth": r[1], "kind": r[2], "item_id": r[3], "code": r[4]} for r in ordered[:max_nodes]]
+    if not ordered:
+        node_rows = sorted(node_rows, key=_BY_DEPTH_THEN_ID)
+    nodes = [{"unit_id": unit, "depth": depth, "kind": kind, "item_id": item, "code": code}
+             for unit, depth, kind, item, code in node_rows]
+    truncated = len(nodes) > max_nodes
+    if truncated:
+        del nodes[max_nodes:]
     result = {"root": nodes[0] if nodes else dict(root, depth=0), "direction": direction, "max_depth": max_depth,
               "max_nodes": max_nodes, "nodes": nodes, "truncated": truncated,
               "depth_reached": nodes[-1]["depth"] if nodes else 0}
@@ -230,16 +267,31 @@ def trace(lot=None, serial=None, item_id=None, direction="backward", max_depth=1
     (root first, then by depth and unit id), truncated (the fan-out limit cut the answer), depth_reached and,
     with `edges=True`, edges [{id, input_unit_id, output_unit_id, kind, qty, uom, wo_id, op_seq,
     station, operator, at, measurement_refs}] among those units. Callable from views and from
-    `genba trace`.
+    `genba trace`. One statement finds the root and the units reached; an unknown or ambiguous
+    number is reported by `resolve`.
     """
-    root = resolve(lot, serial, item_id, unit_id, None, database)
-    sql, args = trace_sql(direction, root["unit_id"], max_depth, max_nodes)
-    node_rows = system.db.runPrepQuery(sql, args, database)  # noqa: F821
+    try:
+        sql, args = root_sql(direction, max_depth, max_nodes, lot, serial, item_id, unit_id)
+    except mes.errors.InvalidInput:  # noqa: F821 - an unknown unit is reported before bad limits
+        resolve(lot, serial, item_id, unit_id, None, database)
+        raise
+    columns = _columns(system.db.runPrepQuery(sql, args, database))  # noqa: F821
+    depths = columns[1]
+    if not depths or (len(depths) > 1 and depths[1] == 0):
+        # no root, or units of several items carry the number: resolve says which
+        root = resolve(lot, serial, item_id, unit_id, None, database)
+        sql, args = root_sql(direction, max_depth, max_nodes, unit_id=root["unit_id"])
+        columns = _columns(system.db.runPrepQuery(sql, args, database))  # noqa: F821
     edge_rows = None
     if edges:
-        sql, args = edges_sql(direction, root["unit_id"], max_depth)
+        sql, args = edges_sql(direction, columns[0][0], max_depth)
         edge_rows = mes.inventory.query(sql, args, None, database)  # noqa: F821
-    return shape(root, direction, node_rows, edge_rows, max_depth, max_nodes)
+    return shape(None, direction, zip(*columns), edge_rows, max_depth, max_nodes, ordered=True)
+
+
+def _columns(dataset):
+    """The five columns of a trace result as lists (read column-wise: no row object per unit)."""
+    return [dataset.getColumnAsList(index) for index in range(5)]
 
 
 def add_edge(tx, input_unit_id, output_unit_id, kind, at, qty=None, uom=None, wo_id=None, op_seq=None,
