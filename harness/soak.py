@@ -21,6 +21,7 @@ reject totals. `run_soak` returns one JSON-ready report.
 from __future__ import annotations
 
 import collections
+import datetime
 import io
 import json
 import os
@@ -55,6 +56,12 @@ def _read(path):
         return handle.read()
 
 
+def _error_source(error):
+    """Where a gateway script error came from (the event's name), for the report."""
+    origin = str(getattr(error, "origin", "") or "")
+    return "%s (%s)" % (origin.split(" [")[0], type(getattr(error, "exception", error)).__name__)
+
+
 def plan_faults(hours, seed, kinds=KINDS):
     """[(second, kind)] sorted: each kind RATE times per hour (at least once) at seeded times."""
     rng = random.Random(seed)
@@ -66,9 +73,182 @@ def plan_faults(hours, seed, kinds=KINDS):
     return sorted(faults), rng
 
 
+LINE2 = "[default]Genba/Plant1/Assembly/Line2/"
+DISPATCH_PLANT = os.path.join(ROOT, "tests", "scenarios", "_dispatch_plant.py")
+
+
+def _load_dispatch_plant():
+    namespace = {"__file__": DISPATCH_PLANT}
+    exec(compile(_read(DISPATCH_PLANT), DISPATCH_PLANT, "exec"), namespace)
+    return namespace
+
+
+class Floor(object):
+    """Operators on Line 2 during the soak: every CYCLE_S a work order is released and dispatched
+    at the press, a released and a quarantined lot are received, the press scanner reads the good
+    lot's label (1 KG each) and once the quarantined one (refused), the output lot is produced
+    and the operation completed; the torque station's gauge is booked to the order's operation 20.
+
+    Operator actions wait while the database is down; scans do not: a scan refused with
+    `database_unavailable` is read again once it is back. Afterwards `report()` compares what was
+    done with what the database holds: consumed quantity, every gauge reading booked once and in
+    arrival order, nothing left in the queue of kept readings.
+    """
+
+    CYCLE_S = 600
+    GAUGE = LINE2 + "TorqueStation1/Torque"
+    SCANNER = LINE2 + "Press/LastScan"
+    SCAN_STEPS = (60, 120, 180, 240, 300, 360, 420)
+    BAD_SCAN_STEP = 270
+    LOT_KG = 10.0
+
+    def __init__(self, soak):
+        self.soak = soak
+        self.cycle = 0
+        self.cycle_start = None
+        self.stage = "idle"
+        self.done_scans = set()
+        self.rescans = []
+        self.counts = collections.Counter()
+        self.readings = 0
+        self.nudge, self.last_scan_at = 0, None
+
+    @property
+    def gw(self):
+        return self.soak.gw
+
+    def setup(self):
+        helpers = _load_dispatch_plant()
+        self.helpers = helpers
+        self.m = m = helpers["build"](self.gw)
+        m.item.define("eve", "RESIN-A", "A", "PP resin", "KG", "lot")
+        m.material.assign_gtin("eve", "09501101530003", "RESIN-A")
+        m.inspection.define_plan("eve", "PUMP-100", "B", 20, [
+            {"name": "Torque", "nominal": 8.0, "lsl": 7.0, "usl": 9.0, "units": "Nm", "gauge_tag": self.GAUGE}])
+        m.quality.configure_station("eve", "TORQUE-1")
+        m.quality.configure_gauge("eve", self.GAUGE, "TORQUE-1", "Nm", 0.0, 50.0)
+        m.security.sign_in("ana", "ana-pw", "PRESS-1")
+        self.listen()
+
+    def listen(self):
+        """Count the gauge readings the gateway's tag event sees (again after a gateway restart)."""
+        def seen(path, previous, current, changes, initial):
+            if not initial:
+                self.readings += 1
+                if not self.soak.switch.available:
+                    self.counts["gauge_readings_during_db_outage"] += 1
+        self.gw.tags.subscribe([self.GAUGE], seen)
+
+    def _names(self):
+        n = self.cycle
+        return "WO-S%04d" % n, "R-%04d" % n, "Q-%04d" % n, "OUT-%04d" % n
+
+    def tick(self, second, db_up):
+        if self.rescans and db_up:
+            for label in self.rescans:
+                self._scan(label, rescan=True)
+            self.rescans = []
+        if self.stage == "idle" and db_up:
+            self._start_cycle(second)
+        if self.stage != "running":
+            return
+        age = second - self.cycle_start
+        wo, good, bad, out = self._names()
+        for at in self.SCAN_STEPS:
+            if at <= age and at not in self.done_scans:
+                self.done_scans.add(at)
+                self._scan(u"(01)09501101530003(10)%s(30)1" % good)
+        if self.BAD_SCAN_STEP <= age and self.BAD_SCAN_STEP not in self.done_scans and db_up:
+            self.done_scans.add(self.BAD_SCAN_STEP)
+            self._scan(u"(01)09501101530003(10)%s(30)1" % bad, expect="lot_quarantined")
+        if age >= self.CYCLE_S - 60 and db_up and not self.rescans:
+            self._finish_cycle()
+
+    def _start_cycle(self, second):
+        self.cycle += 1
+        m = self.m
+        wo, good, bad, out = self._names()
+        m.workorder.release("erp", wo, "PUMP-100", "B", 40, "2026-01-31 14:00", 100)
+        m.bom.set_lines(wo, [{"line_no": 10, "item_id": "RESIN-A", "qty_per": 0.25, "uom": "KG", "op_seq": 10,
+                              "station": "PRESS-1"}], "eve")
+        for lot, status in ((good, "released"), (bad, None)):
+            self.gw.call("mes.lot.receive", "RESIN-A", lot, self.LOT_KG, "KG", "ana", "2026-06-30", "quarantine")
+            if status:
+                self.gw.call("mes.lot.set_status", lot, "RESIN-A", status, "quinn", "incoming passed")
+            self.counts["lots_received"] += 1
+        m.material.open_output(wo, "PUMP-100", out, "ana", "lot", "EA")
+        m.operation.start("ana", "PRESS-1", wo, 10)
+        self.helpers["press_steps"](m, wo)
+        m.quality.set_context("TORQUE-1", "PUMP-100", "B", wo, 20)
+        self.counts["work_orders"] += 1
+        self.cycle_start, self.stage, self.done_scans = second, "running", set()
+
+    def _finish_cycle(self):
+        wo, good, bad, out = self._names()
+        made = self.counts["cycle_consumed"]
+        self.m.material.report_production(wo, max(1, int(made)), "ana")
+        self.m.operation.complete("ana", "PRESS-1", wo, 10, max(1, int(made)))
+        self.counts["units_produced"] += max(1, int(made))
+        self.counts["work_orders_completed"] += 1
+        self.counts["cycle_consumed"] = 0
+        self.stage = "idle"
+
+    def _scan(self, label, expect=None, rescan=False):
+        # every read is a new tag change, even the same label twice within one clock instant
+        now = self.gw.clock.now()
+        self.nudge = self.nudge + 1 if now == self.last_scan_at else 0
+        self.last_scan_at = now
+        stamp = now + datetime.timedelta(milliseconds=self.nudge)
+        self.gw.system.tag.writeBlocking([LINE2 + "Press/ScanResult"], [""])
+        self.gw.update(self.SCANNER, label, None, stamp)
+        result = [self.gw.read(LINE2 + "Press/" + n).value for n in ("ScanResult", "ScanError")]
+        self.counts["scans"] += 1
+        if rescan:
+            self.counts["rescans"] += 1
+        if result == ["consumed", ""]:
+            self.counts["consumed_kg"] += 1
+            self.counts["cycle_consumed"] += 1
+        elif result == ["rejected", "database_unavailable"]:
+            self.counts["refused_database_unavailable"] += 1
+            self.rescans.append(label)
+        elif expect is not None and result == ["rejected", expect]:
+            self.counts["refused_" + expect] += 1
+        else:
+            self.counts["unexpected"] += 1
+            self.soak.notes.append("scan %r: %r" % (label, result))
+
+    def heal(self):
+        """After the faults: rescan what the outage refused."""
+        for label in self.rescans:
+            self._scan(label, rescan=True)
+        self.rescans = []
+
+    def report(self, query):
+        consumed = query("SELECT SUM(qty) FROM lot_transactions WHERE kind = 'consumption'")[0][0] or 0.0
+        measured = [(int(r[0]), r[1]) for r in query(
+            "SELECT id, measured_at FROM qc_measurements WHERE station_id = 'TORQUE-1' AND source = 'gauge' ORDER BY id")]
+        refused = query("SELECT COUNT(*) FROM qc_refused_readings WHERE station_id = 'TORQUE-1' AND source = 'gauge'")[0][0]
+        pending = query("SELECT COUNT(*) FROM qc_pending_readings")[0][0]
+        in_order = all(measured[i][1] <= measured[i + 1][1] for i in range(len(measured) - 1))
+        scans = dict((r[0] + ("" if r[1] is None else "/" + r[1]), int(r[2])) for r in query(
+            "SELECT outcome, error_code, COUNT(*) FROM material_scans GROUP BY outcome, error_code"))
+        result = dict((k, int(v)) for k, v in self.counts.items() if k != "cycle_consumed")
+        result.update({
+            "consumed_kg_journal": -float(consumed), "scan_log": scans,
+            "gauge": {"delivered": self.readings, "measured": len(measured), "refused": int(refused),
+                      "pending": int(pending), "in_arrival_order": in_order},
+        })
+        result["ok"] = (abs(result["consumed_kg_journal"] - self.counts["consumed_kg"]) < 1e-6
+                        and self.readings == len(measured) + int(refused) and int(pending) == 0 and in_order
+                        and not self.counts["unexpected"] and not self.rescans)
+        return result
+
+
 class Soak:
-    def __init__(self, hours, seed, db_url=None, period=2.0, project=None, kinds=KINDS, overlap=False):
+    def __init__(self, hours, seed, db_url=None, period=2.0, project=None, kinds=KINDS, overlap=False, floor=True):
         self.hours, self.seed, self.period, self.kinds = hours, seed, period, tuple(kinds)
+        self.floor = Floor(self) if floor else None
+        self.notes = []
         self.overlap = overlap
         self.db_back_at = -10 ** 9
         self.project = project or os.path.join(ROOT, "project")
@@ -99,6 +279,8 @@ class Soak:
             db.runPrepUpdate("INSERT INTO erp_settings (name, value) VALUES (?, ?)", [name, value])
         self.gw.call("mes.erpinbound.receive", _read(os.path.join(ERP_CASES, "material_v0600.xml")), "soak")
         self.gw.call("mes.erpinbound.receive", _read(os.path.join(ERP_CASES, "schedule_v0600.xml")), "soak")
+        if self.floor is not None:
+            self.floor.setup()
 
     def _net(self):
         """system.net.httpClient for the outbox (to the stand-in on loopback)."""
@@ -151,6 +333,8 @@ class Soak:
             self.driver.sink = gw.tags
             self.driver.attach(gw.tags)
             self.driver.pushed = {}
+            if self.floor is not None:
+                self.floor.listen()
             self.driver.start()
 
     def _db_back(self):
@@ -189,6 +373,8 @@ class Soak:
             if second % every == 0 and self.switch.available:
                 self.gw.call("mes.erpperformance.record_completion", wos[0], "10", 10)
                 completions += 1
+            if self.floor is not None:
+                self.floor.tick(second, self.switch.available)
         # heal: everything back, then let the outbox and store-and-forward drain
         for _, action in self.restore:
             action()
@@ -196,7 +382,10 @@ class Soak:
         self.switch.available = True
         self.erp.behave()
         self.driver.stop()
-        self.gw.clock.advance(900)
+        self.gw.clock.advance(30)
+        if self.floor is not None:
+            self.floor.heal()
+        self.gw.clock.advance(870)
         return self._report(completions)
 
     def _report(self, completions):
@@ -226,9 +415,14 @@ class Soak:
                     "received_in_effect": len(self.erp.keys()), "redeliveries_deduplicated": erp_dupes,
                     "not_sent": sum(int(v) for k, v in outbox.items() if k != "sent")},
             "script_errors": len(gw.errors),
+            "script_error_sources": dict(collections.Counter(_error_source(e) for e in gw.errors)),
+            "notes": self.notes[:20],
         }
+        if self.floor is not None:
+            report["floor"] = self.floor.report(invariants.gateway_query(gw))
         report["ok"] = (all(r.ok for r in results) and lost == 0 and duplicated == 0
-                        and report["erp"]["not_sent"] == 0 and report["erp"]["received_in_effect"] == completions)
+                        and report["erp"]["not_sent"] == 0 and report["erp"]["received_in_effect"] == completions
+                        and (self.floor is None or report["floor"]["ok"]))
         return report
 
     def close(self):
