@@ -37,10 +37,10 @@ open transaction neither blocks on nor waits for that writer. Every write is one
 """
 from __future__ import absolute_import, division, print_function
 
-__all__ = ["BACKLOG_KEY", "DEFAULT_TAG_ROOT", "GateNotPassed", "configure_gauge", "configure_station",
-           "disposition", "enter_measurement", "forward_pending", "gate_status", "on_gauge_change",
-           "on_forward_timer", "on_gauge_event", "pending_count", "require_gate", "set_context", "start_status",
-           "station_tag_paths"]
+__all__ = ["BACKLOG_KEY", "DEFAULT_TAG_ROOT", "GateNotPassed", "configure_gauge",
+           "configure_station", "disposition", "enter_measurement", "forward_pending",
+           "gate_status", "on_forward_timer", "on_gauge_change", "on_gauge_event", "pending_count",
+           "require_gate", "set_context", "start_status", "station_tag_paths"]
 
 DEFAULT_TAG_ROOT = "[default]Genba/Quality"
 #: Gateway globals key: readings handed to store-and-forward and not booked yet (this gateway run).
