@@ -97,3 +97,17 @@ def test_a_kept_gauge_reading_is_booked_once_even_when_forwarded_twice(plant):
     assert gw.call("mes.quality.on_gauge_change", GAUGE, 12.4, True, pending[0][1], pending[0][0]) is None
     assert gw.call("mes.quality.forward_pending") == 0
     assert _rows(gw, "SELECT value FROM qc_measurements") == [(12.4,)]
+
+
+def test_a_scan_the_device_link_delivers_again_after_a_loss_is_not_consumed_twice(plant):
+    gw = plant.gw
+    before = _lot_qty(gw)
+    gw.update(PRESS + "/LastScan", LABEL)
+    gw.clock.advance(5)
+    gw.update(PRESS + "/LastScan", LABEL, "Bad_NotConnected")
+    gw.clock.advance(5)
+    gw.update(PRESS + "/LastScan", LABEL)  # the link is back: the same read, now Good again
+    assert _lot_qty(gw) == before - 4
+    gw.clock.advance(5)
+    gw.update(PRESS + "/LastScan", LABEL)  # a real rescan
+    assert _lot_qty(gw) == before - 8
