@@ -135,7 +135,9 @@ class Floor(object):
     def listen(self):
         """Count the gauge readings the gateway's tag event sees (again after a gateway restart)."""
         def seen(path, previous, current, changes, initial):
-            if not initial and (self.since is None or self.gw.clock.now() > self.since):
+            again = (previous is not None and not previous.quality.isGood() and current.quality.isGood()
+                     and previous.value == current.value)  # the link came back: the event skips it
+            if not initial and not again and (self.since is None or self.gw.clock.now() > self.since):
                 self.readings += 1
                 if not self.soak.switch.available:
                     self.counts["gauge_readings_during_db_outage"] += 1

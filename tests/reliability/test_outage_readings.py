@@ -111,3 +111,17 @@ def test_a_scan_the_device_link_delivers_again_after_a_loss_is_not_consumed_twic
     gw.clock.advance(5)
     gw.update(PRESS + "/LastScan", LABEL)  # a real rescan
     assert _lot_qty(gw) == before - 8
+
+
+def test_a_gauge_reading_the_device_link_delivers_again_after_a_loss_is_not_booked_twice(plant):
+    gw = plant.gw
+    gw.call("mes.quality.set_context", "TORQUE-1", "PUMP-100", "B", WO, 20)
+    gw.update(GAUGE, 12.1)
+    gw.clock.advance(5)
+    gw.update(GAUGE, 12.1, "Bad_NotConnected")  # refused as a bad-quality reading
+    gw.clock.advance(5)
+    gw.update(GAUGE, 12.1)  # the link is back with the same reading
+    gw.clock.advance(5)
+    gw.update(GAUGE, 12.1)  # the next part, measured equal
+    assert _rows(gw, "SELECT value FROM qc_measurements ORDER BY id") == [(12.1,), (12.1,)]
+    assert _rows(gw, "SELECT reason_code FROM qc_refused_readings") == [("bad_quality_reading",)]
