@@ -137,7 +137,7 @@ class Floor(object):
         def seen(path, previous, current, changes, initial):
             again = (previous is not None and not previous.quality.isGood() and current.quality.isGood()
                      and previous.value == current.value)  # the link came back: the event skips it
-            if not initial and not again and (self.since is None or self.gw.clock.now() > self.since):
+            if not initial and changes and not again and (self.since is None or self.gw.clock.now() > self.since):
                 self.readings += 1
                 if not self.soak.switch.available:
                     self.counts["gauge_readings_during_db_outage"] += 1
@@ -364,6 +364,7 @@ class Soak:
         elif kind == "gateway_restart":
             self.driver.stop()
             gw.restart()
+            gw.settle()  # the start-up (initial) events run before the device delivers again
             self._net()
             self._switch()
             self.driver.sink = gw.tags
@@ -594,6 +595,7 @@ class OpcUaSoak(Soak):
         elif kind == "gateway_restart":
             self.bridge.stop()
             self.gw.restart()
+            self.gw.settle()
             self._net()
             self._switch()
             if self.floor is not None:
