@@ -125,3 +125,16 @@ def test_a_gauge_reading_the_device_link_delivers_again_after_a_loss_is_not_book
     gw.update(GAUGE, 12.1)  # the next part, measured equal
     assert _rows(gw, "SELECT value FROM qc_measurements ORDER BY id") == [(12.1,), (12.1,)]
     assert _rows(gw, "SELECT reason_code FROM qc_refused_readings") == [("bad_quality_reading",)]
+
+
+def test_a_kept_reading_store_and_forward_never_delivers_stops_holding_back_new_readings(plant):
+    gw = plant.gw
+    gw.call("mes.quality.set_context", "TORQUE-1", "PUMP-100", "B", WO, 20)
+    plant.switch.available = False
+    gw.update(GAUGE, 12.4)
+    gw.system.db._service.store_forward._pending = []  # as if quarantined: it never arrives
+    plant.switch.available = True
+    gw.clock.advance(30)  # three or more timer runs find nothing waiting
+    gw.update(GAUGE, 13.6)  # judged at once: a failure pulses Reject (a late verdict does not)
+    assert [gw.read(QC_TAGS + "/" + n).value for n in ("LastVerdict", "Reject")] == ["fail", True]
+    assert _rows(gw, "SELECT value FROM qc_measurements") == [(13.6,)]

@@ -47,6 +47,7 @@ DEFAULT_TAG_ROOT = "[default]Genba/Quality"
 BACKLOG_KEY = "genba.quality.backlog"
 CHECKED_KEY = "genba.quality.pending_checked"
 FOLDERS_KEY = "genba.quality.gauge_folders"
+EMPTY_KEY = "genba.quality.pending_empty"
 _TAG_NAMES = ("Reject", "Interlock", "SpcAlarm", "SpcRule", "LastVerdict", "Message", "LastValue")
 
 
@@ -232,7 +233,7 @@ def pending_count():
 def _keep(gauge_tag, value, quality_good):
     """Hand a reading to store-and-forward: it reaches `qc_pending_readings` in arrival order."""
     number, raw = None, None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, (float,) + mes.compat.integer_types) and not isinstance(value, bool):  # noqa: F821
         number = float(value)
     elif value is not None:
         raw = _text(value)
@@ -261,6 +262,12 @@ def on_forward_timer():
         return 0
     done = forward_pending()
     store[CHECKED_KEY] = True
+    # a queue found empty by three runs in a row (store-and-forward retried in between): nothing
+    # waits any more (e.g. a kept reading store-and-forward quarantined); judge at once again
+    empty = int(store.get(EMPTY_KEY) or 0) + 1 if pending_count() == 0 else 0
+    if empty >= 3:
+        store[BACKLOG_KEY] = 0
+    store[EMPTY_KEY] = empty
     return done
 
 
@@ -284,7 +291,8 @@ def on_gauge_event(gauge_tag, value, quality_good=True):
     except mes.outage.ANY_ERROR as failure:  # noqa: F821
         if not mes.outage.is_database_error(failure):  # noqa: F821
             raise
-    _show_queued(gauge_tag, value)
+    if int(_globals().get(BACKLOG_KEY) or 0):
+        _show_queued(gauge_tag, value)
     return None
 
 
