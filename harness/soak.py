@@ -508,6 +508,7 @@ class OpcUaSoak(Soak):
         self.served = None
         self.bridge = None
         self.stalls = 0
+        self.link_totals = collections.Counter()  # of the bridges a gateway restart retired
 
     def _boot(self):
         from simulator.testing import ServedSimulator
@@ -593,7 +594,7 @@ class OpcUaSoak(Soak):
             self.served.thread.loop.call_soon_threadsafe(server.drop_connections)
             self.link_back_at = second
         elif kind == "gateway_restart":
-            self.bridge.stop()
+            self._retire_bridge()
             self.gw.restart()
             self.gw.settle()
             self._net()
@@ -603,6 +604,11 @@ class OpcUaSoak(Soak):
             self._connect()
         else:
             Soak._strike(self, second, kind, rng)
+
+    def _retire_bridge(self):
+        self.bridge.stop()
+        self.link_totals["connections"] += self.bridge.connections
+        self.link_totals["losses"] += self.bridge.losses
 
     def _thaw(self, path):
         server = self.served.server
@@ -620,8 +626,8 @@ class OpcUaSoak(Soak):
     def _report(self, completions):
         report = Soak._report(self, completions)
         report["mode"] = "opcua"
-        report["opcua"] = {"connections": self.bridge.connections, "losses": self.bridge.losses,
-                           "stalls": self.stalls}
+        report["opcua"] = {"connections": self.link_totals["connections"] + self.bridge.connections,
+                           "losses": self.link_totals["losses"] + self.bridge.losses, "stalls": self.stalls}
         report["ok"] = report["ok"] and self.stalls == 0
         return report
 
