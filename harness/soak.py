@@ -14,9 +14,16 @@ an ERP stand-in listens on loopback. Faults, at times drawn from `random.Random(
 - lost_ack: the ERP records a message but the answer is lost (500);
 - gateway_restart: `gw.restart()`; the device then delivers its current values again.
 
-Afterwards (faults healed, outbox drained) every invariant must hold, and per machine the OEE
+Meanwhile operators work on Line 2 (`Floor`): work orders released, dispatched and completed at
+the press, lots received, labels scanned (bad lots refused, scans refused during a database
+outage read again after it), the torque gauge booked. With `opcua=True` (`OpcUaSoak`) the plant
+runs inside the simulator's OPC UA server on 127.0.0.1 and reaches the gateway through the
+harness bridge, and OPC UA server restarts and connection drops join the faults.
+
+Afterwards (faults healed, outbox drained) every invariant must hold, per machine the OEE
 produced quantity (sum of PQ) and scrap (sum of SQ) must equal the simulator's true outfeed and
-reject totals. `run_soak` returns one JSON-ready report.
+reject totals, and the floor's consumption and gauge readings must be booked once each.
+`run_soak` returns one JSON-ready report.
 """
 from __future__ import annotations
 
