@@ -31,6 +31,11 @@ def _check(report, kinds):
     assert (report["parts_lost"], report["parts_duplicated"]) == (0, 0)
     assert report["erp"]["received_in_effect"] == report["erp"]["completions"] > 0
     assert report["erp"]["not_sent"] == 0
+    floor = report["floor"]
+    assert floor["work_orders"] >= 1 and floor["consumed_kg"] == floor["consumed_kg_journal"] > 0
+    assert floor["gauge"]["delivered"] == floor["gauge"]["measured"] + floor["gauge"]["refused"] > 0
+    assert floor["gauge"]["pending"] == 0 and floor["gauge"]["in_arrival_order"] is True
+    assert report["script_errors"] == 0
     assert report["ok"] is True
 
 

@@ -14,6 +14,15 @@ its reason and raises its error; it never becomes a measurement. A judged readin
    is stored, raises the station's `SpcAlarm` tag and, where the characteristic says
    `spc_hold`, opens an NCR and holds the work order.
 
+Readings during a database outage (`on_gauge_event`, what the gauge tag event calls): a reading
+is judged at once when the database answers and nothing is waiting; otherwise it is kept through
+store-and-forward (`system.db.runSFPrepUpdate` into `qc_pending_readings`, durable, in arrival
+order), the station shows `LastVerdict` "queued", and `forward_pending` (the `quality-forward`
+timer, and every later gauge event) judges and books the kept readings oldest first with the time
+they arrived, each once: its row is deleted in the transaction that books it. A late failure opens
+the NCR and hold and sets `Interlock`, but never pulses `Reject` (that part is gone). SPC and the
+gates see a kept reading once it is booked.
+
 Station tags live under the station's folder (default `[default]Genba/Quality/<station>`):
 Reject, Interlock, SpcAlarm (Boolean), SpcRule, LastVerdict, Message (String), LastValue (Float8).
 Interlock is True while the station has an active hold. Gates: `gate_status(wo_id, op_seq)`
@@ -28,11 +37,17 @@ open transaction neither blocks on nor waits for that writer. Every write is one
 """
 from __future__ import absolute_import, division, print_function
 
-__all__ = ["DEFAULT_TAG_ROOT", "GateNotPassed", "configure_gauge", "configure_station",
-           "disposition", "enter_measurement", "gate_status", "on_gauge_change", "require_gate",
-           "set_context", "start_status", "station_tag_paths"]
+__all__ = ["BACKLOG_KEY", "DEFAULT_TAG_ROOT", "GateNotPassed", "configure_gauge",
+           "configure_station", "disposition", "enter_measurement", "forward_pending",
+           "gate_status", "on_forward_timer", "on_gauge_change", "on_gauge_event", "pending_count",
+           "require_gate", "set_context", "start_status", "station_tag_paths"]
 
 DEFAULT_TAG_ROOT = "[default]Genba/Quality"
+#: Gateway globals key: readings handed to store-and-forward and not booked yet (this gateway run).
+BACKLOG_KEY = "genba.quality.backlog"
+CHECKED_KEY = "genba.quality.pending_checked"
+FOLDERS_KEY = "genba.quality.gauge_folders"
+EMPTY_KEY = "genba.quality.pending_empty"
 _TAG_NAMES = ("Reject", "Interlock", "SpcAlarm", "SpcRule", "LastVerdict", "Message", "LastValue")
 
 
@@ -146,25 +161,34 @@ def _characteristic(station, name=None, gauge_tag=None, tx=None):
 
 # -- readings ------------------------------------------------------------------------------------
 
-def _refuse(station_id, char, station, source, raw, units, error, operator):
-    """Store a refused reading in a transaction of its own (kept even though the caller raises)."""
+def _refuse(station_id, char, station, source, raw, units, error, operator, at=None, pending_id=None):
+    """Store a refused reading in a transaction of its own (kept even though the caller raises);
+    a kept reading's row (`pending_id`) is deleted in the same transaction."""
     def work(tx):
         tm = _tm()
+        if pending_id is not None and _take_pending(pending_id, tx) != 1:
+            return
         tm.insert("INSERT INTO qc_refused_readings (char_id, station_id, wo_id, op_seq, "
                   "source, raw_value, units, reason_code, reason, operator, received_at) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   [char and char["char_id"], station_id,
                    station and station["wo_id"], station and station["op_seq"], source,
                    None if raw is None else _text(raw), units, error.code, error.message,
-                   operator, tm.now()], tx)
+                   operator, at or tm.now()], tx)
     _tm().run(work)
 
 
-def on_gauge_change(gauge_tag, value, quality_good=True):
+def _take_pending(pending_id, tx):
+    return _tm().update("DELETE FROM qc_pending_readings WHERE id = ?", [pending_id], tx)
+
+
+def on_gauge_change(gauge_tag, value, quality_good=True, at=None, pending_id=None):
     """A gauge tag changed: judge the reading for the station's current context.
 
     Returns the verdict dict of `_accept`; raises the refusal error (stored first) otherwise,
     also when the tag is no configured gauge or its station has nothing to book the reading to.
+    `at` and `pending_id`: a reading kept during an outage (its arrival time and its row in
+    `qc_pending_readings`, deleted when it is booked; None when another run booked it first).
     """
     gauge_tag = _text(gauge_tag)
     gauge = _tm().one("SELECT gauge_tag, station_id, units, range_min, range_max FROM qc_gauges "
@@ -173,13 +197,122 @@ def on_gauge_change(gauge_tag, value, quality_good=True):
         if gauge is None:
             raise mes.errors.NotFound("Tag %r is not a configured gauge." % (gauge_tag,))  # noqa: F821
         station = _station(gauge["station_id"], None)
+        _remember_folder(gauge_tag, station["tag_folder"])
         char = _characteristic(station, gauge_tag=gauge_tag)
     except mes.errors.MesError as error:  # noqa: F821
         _refuse(gauge and gauge["station_id"], None, None, "gauge", value,
-                gauge and gauge["units"], error, None)
+                gauge and gauge["units"], error, None, at, pending_id)
         raise
     return _judge_and_book(char, station, value, gauge["units"], quality_good, gauge, "gauge",
-                           station["operator"])
+                           station["operator"], at, pending_id)
+
+
+_LOCAL = {}
+
+
+def _globals():
+    """The gateway's globals (a module dict where a host offers none)."""
+    getter = getattr(system.util, "getGlobals", None)  # noqa: F821
+    return _LOCAL if getter is None else getter()
+
+
+def _remember_folder(gauge_tag, folder):
+    store = _globals()
+    folders = store.get(FOLDERS_KEY)
+    if folders is None:
+        folders = store[FOLDERS_KEY] = {}
+    folders[gauge_tag] = folder
+
+
+def pending_count():
+    """Readings kept during an outage and not booked yet (stored ones; the store-and-forward
+    queue may hold more while the database is down)."""
+    return int(_tm().scalar("SELECT COUNT(*) FROM qc_pending_readings", [], None) or 0)
+
+
+def _keep(gauge_tag, value, quality_good):
+    """Hand a reading to store-and-forward: it reaches `qc_pending_readings` in arrival order."""
+    number, raw = None, None
+    if isinstance(value, (float,) + mes.compat.integer_types) and not isinstance(value, bool):  # noqa: F821
+        number = float(value)
+    elif value is not None:
+        raw = _text(value)
+    system.db.runSFPrepUpdate(  # noqa: F821
+        "INSERT INTO qc_pending_readings (gauge_tag, value, raw_value, quality_good, received_at) "
+        "VALUES (?, ?, ?, ?, ?)", [_text(gauge_tag), number, raw, bool(quality_good), _tm().now()],
+        [_tm().DATABASE])
+    store = _globals()
+    store[BACKLOG_KEY] = int(store.get(BACKLOG_KEY) or 0) + 1
+
+
+def _show_queued(gauge_tag, value):
+    """Tell the station its reading is kept (its folder as last seen by this gateway run)."""
+    message = "Database unavailable: reading %r of %s kept; it is judged when the database is back." % (
+        value, _text(gauge_tag))
+    folder = (_globals().get(FOLDERS_KEY) or {}).get(_text(gauge_tag))
+    if folder:
+        _write_tags(folder, {"LastVerdict": "queued", "Message": message})
+    system.util.getLogger("genba.quality").warn(message)  # noqa: F821
+
+
+def on_forward_timer():
+    """The `quality-forward` timer: book kept readings (the first run after a start always looks)."""
+    store = _globals()
+    if store.get(CHECKED_KEY) and not int(store.get(BACKLOG_KEY) or 0):
+        return 0
+    done = forward_pending()
+    store[CHECKED_KEY] = True
+    # a queue found empty by three runs in a row (store-and-forward retried in between): nothing
+    # waits any more (e.g. a kept reading store-and-forward quarantined); judge at once again
+    empty = int(store.get(EMPTY_KEY) or 0) + 1 if pending_count() == 0 else 0
+    if empty >= 3:
+        store[BACKLOG_KEY] = 0
+    store[EMPTY_KEY] = empty
+    return done
+
+
+def on_gauge_event(gauge_tag, value, quality_good=True):
+    """What the gauge tag event calls: judge now, or keep the reading when the database is down
+    or earlier readings still wait (so readings are booked in arrival order).
+
+    Returns the verdict (judged now) or None (kept); raises a refusal like `on_gauge_change`.
+    """
+    if not int(_globals().get(BACKLOG_KEY) or 0):
+        try:
+            waiting = _tm().one("SELECT id FROM qc_pending_readings ORDER BY id LIMIT 1", [], None)
+            if waiting is None:
+                return on_gauge_change(gauge_tag, value, quality_good)
+        except mes.outage.ANY_ERROR as failure:  # noqa: F821
+            if not mes.outage.is_database_error(failure):  # noqa: F821
+                raise
+    _keep(gauge_tag, value, quality_good)
+    try:
+        forward_pending()
+    except mes.outage.ANY_ERROR as failure:  # noqa: F821
+        if not mes.outage.is_database_error(failure):  # noqa: F821
+            raise
+    if int(_globals().get(BACKLOG_KEY) or 0):
+        _show_queued(gauge_tag, value)
+    return None
+
+
+def forward_pending(limit=500):
+    """Judge and book kept readings, oldest first, each once; returns how many left the queue."""
+    found = _tm().rows("SELECT id, gauge_tag, value, raw_value, quality_good, received_at "
+                       "FROM qc_pending_readings ORDER BY id LIMIT ?", [limit], None)
+    store = _globals()
+    done = 0
+    for row in found:
+        raw = row["value"] if row["value"] is not None else row["raw_value"]
+        try:
+            on_gauge_change(row["gauge_tag"], raw, bool(row["quality_good"]), row["received_at"],
+                            int(row["id"]))
+        except mes.errors.MesError as error:  # noqa: F821
+            system.util.getLogger("genba.quality").warn(  # noqa: F821
+                "%s (kept reading %s): %s" % (row["gauge_tag"], row["id"], error.message))
+        done += 1
+        store[BACKLOG_KEY] = max(0, int(store.get(BACKLOG_KEY) or 0) - 1)
+    return done
 
 
 def enter_measurement(username, station_id, characteristic_name, raw_value, units=None):
@@ -194,36 +327,41 @@ def enter_measurement(username, station_id, characteristic_name, raw_value, unit
     return _judge_and_book(char, station, raw_value, units, True, None, "manual", username)
 
 
-def _judge_and_book(char, station, raw, units, quality_good, gauge, source, operator):
+def _judge_and_book(char, station, raw, units, quality_good, gauge, source, operator, at=None,
+                    pending_id=None):
     try:
         value = mes.inspection.accepted_value(char, raw, units, quality_good, gauge)  # noqa: F821
     except mes.errors.InvalidInput as error:  # noqa: F821
-        _refuse(station["station_id"], char, station, source, raw, units, error, operator)
+        _refuse(station["station_id"], char, station, source, raw, units, error, operator, at, pending_id)
         _write_tags(station["tag_folder"], {"LastVerdict": "refused", "Message": error.message})
         raise
-    return _accept(char, station, value, source, operator)
+    return _accept(char, station, value, source, operator, at, pending_id)
 
 
-def _accept(char, station, value, source, operator):
+def _accept(char, station, value, source, operator, at=None, pending_id=None):
     passed = mes.inspection.judge(char, value)  # noqa: F821
     folder = station["tag_folder"]
     if passed:
-        _write_tags(folder, {"LastValue": value, "LastVerdict": "pass", "Reject": False})
+        tags = {"LastValue": value, "LastVerdict": "pass", "Reject": False}
     else:
-        _write_tags(folder, {"LastValue": value, "LastVerdict": "fail", "Reject": True,
-                             "Interlock": True,
-                             "Message": "%s %r outside %r..%r" % (char["name"], value, char["lsl"],
-                                                                  char["usl"])})
+        tags = {"LastValue": value, "LastVerdict": "fail", "Reject": True, "Interlock": True,
+                "Message": "%s %r outside %r..%r" % (char["name"], value, char["lsl"], char["usl"])}
+    if pending_id is None:
+        _write_tags(folder, tags)
+    else:  # a late verdict: the part it measured is gone, so no Reject pulse
+        tags.pop("Reject")
 
     def work(tx):
         tm = _tm()
+        if pending_id is not None and _take_pending(pending_id, tx) != 1:
+            return None
         measurement_id = tm.insert(
             "INSERT INTO qc_measurements (char_id, wo_id, op_seq, station_id, lot, serial, "
             "operator, source, value, units, passed, measured_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [char["char_id"], station["wo_id"], station["op_seq"],
                    station["station_id"], station["lot"], station["serial"], operator, source,
-                   value, char["units"], passed, tm.now()], tx)
+                   value, char["units"], passed, at or tm.now()], tx)
         verdict = {"measurement_id": measurement_id, "characteristic": char["name"],
                    "value": value, "passed": passed, "ncr_id": None, "hold_id": None,
                    "signals": [], "spc_ncr_id": None}
@@ -237,6 +375,10 @@ def _accept(char, station, value, source, operator):
         mes.spcmonitor.judge_newest(char, station, measurement_id, verdict, tx)  # noqa: F821
         return verdict
     verdict = _tm().run(work)
+    if verdict is None:
+        return None
+    if pending_id is not None:
+        _write_tags(folder, tags)
     if verdict["signals"]:
         _write_tags(folder, {"SpcAlarm": True, "SpcRule": ",".join(verdict["signals"])})
     if verdict["spc_ncr_id"] is not None:
