@@ -31,7 +31,7 @@ def test_every_tag_change_path_is_a_machine_tag_of_the_plant_model(tag_paths):
     with open(os.path.join(ROOT, "project", "events", "tag-change", "oee-machines",
                            "config.json")) as handle:
         paths = json.load(handle)["paths"]
-    assert len(paths) == 19 * 5
+    assert len(paths) == 20 * 5
     assert [p for p in paths if p not in tag_paths] == []
 
 
