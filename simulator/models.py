@@ -138,8 +138,15 @@ class Buffer(object):
     def take(self):
         return self.parts.popleft()
 
+    def take_many(self, count):
+        take = self.parts.popleft
+        return [take() for _ in range(count)]
+
     def put(self, part):
         self.parts.append(part)
+
+    def put_many(self, parts):
+        self.parts.extend(parts)
 
 
 class Source(object):
@@ -164,6 +171,11 @@ class Source(object):
         self.next_serial += 1
         return part
 
+    def take_many(self, count):
+        first, lot, prefix = self.next_serial, self.lot, self.serial_prefix
+        self.next_serial += count
+        return [(lot, "%s%07d" % (prefix, n)) for n in range(first, first + count)]
+
 
 class Sink(object):
     """Endless discharge at the end of a line; keeps the count of parts it received."""
@@ -179,6 +191,9 @@ class Sink(object):
 
     def put(self, part):
         self.count += 1
+
+    def put_many(self, parts):
+        self.count += len(parts)
 
 
 class Gauge(object):
@@ -522,14 +537,19 @@ class Machine(object):
 
     def _make(self, count):
         """Take `count` parts from upstream and process them."""
-        take, put = self.upstream.take, self.downstream.put
-        if self.scanner is None and not self.sensors and not self.reject_rate and \
-                type(self)._inspect is Machine._inspect:
-            for _ in range(count):
-                put(take())
+        if self.scanner is None and not self.sensors and type(self)._inspect is Machine._inspect:
+            # nothing measured: the parts move as a batch, random rejects drawn by gap
+            parts = self.upstream.take_many(count)
+            rejected = self._rejects_in_batch(count) if self.reject_rate else ()
+            if rejected:
+                drop = set(rejected)
+                parts = [part for index, part in enumerate(parts) if index not in drop]
+            self.downstream.put_many(parts)
             self.infeed.add(count)
-            self.outfeed.add(count)
+            self.outfeed.add(len(parts))
+            self.reject.add(count - len(parts))
             return
+        take, put = self.upstream.take, self.downstream.put
         good_count = 0
         for _ in range(count):
             part = take()
@@ -542,6 +562,20 @@ class Machine(object):
         self.infeed.add(count)
         self.outfeed.add(good_count)
         self.reject.add(count - good_count)
+
+    def _rejects_in_batch(self, count):
+        """Indexes of the parts of a batch of `count` rejected without a measured cause (the same
+        draws as `_reject_draw` part by part)."""
+        if self._reject_p != self.reject_rate or self._reject_in is None:
+            self._reject_p = self.reject_rate
+            self._reject_in = self._reject_gap()
+        found = []
+        index = self._reject_in - 1
+        while index < count:
+            found.append(index)
+            index += self._reject_gap()
+        self._reject_in = index - count + 1
+        return found
 
     def _reject_draw(self):
         """True for a part rejected without a measured cause: the parts between two such rejects
