@@ -89,6 +89,35 @@ class SeededRandom(random.Random):
         self._state, self.gauss_next = state
 
 
+def event_indexes(rng, holder, name, p, count):
+    """Indexes (0 .. count-1) of the trials that see an event of probability `p` in `count` trials.
+
+    The same law as testing every trial, drawn once per event: the cumulative hazard to the next
+    event is exponential and kept in `holder.<name>` from one batch to the next, so `p` may change
+    between batches (a drifting gauge).
+    """
+    if p <= 0.0 or count <= 0:
+        return []
+    if p >= 1.0:
+        return list(range(count))
+    hazard = -math.log(1.0 - p)
+    need = getattr(holder, name, None)
+    if need is None:
+        need = rng.expovariate(1.0)
+    found = []
+    position = 0
+    while True:
+        trials = max(1, int(math.ceil(need / hazard)))
+        if position + trials > count:
+            need -= (count - position) * hazard
+            break
+        position += trials
+        found.append(position - 1)
+        need = rng.expovariate(1.0)
+    setattr(holder, name, need)
+    return found
+
+
 def pick(rng, items):
     """One item of a sequence, drawn with `random()` only (same on Python 2 and 3)."""
     return items[int(rng.random() * len(items))]
@@ -226,6 +255,26 @@ class Gauge(object):
     def advance(self, dt):
         self.hours += dt / 3600.0
 
+    def out_of_spec_rate(self):
+        """Probability that one measurement falls outside the limits now."""
+        centre, rate = self.centre(), 0.0
+        if self.sigma <= 0:
+            return 0.0 if (self.lsl is None or centre >= self.lsl) and (self.usl is None or centre <= self.usl) else 1.0
+        if self.lsl is not None:
+            rate += 0.5 * math.erfc((centre - self.lsl) / (self.sigma * math.sqrt(2.0)))
+        if self.usl is not None:
+            rate += 0.5 * math.erfc((self.usl - centre) / (self.sigma * math.sqrt(2.0)))
+        return min(rate, 1.0)
+
+    def measure_batch(self, rng, count):
+        """Measure `count` parts at once: the indexes of those out of the limits (drawn with the
+        out-of-spec rate), and one measured value shown as the last. Not with `record()`."""
+        found = event_indexes(rng, self, "_out_need", self.out_of_spec_rate(), count)
+        self.count += count
+        self.out_of_spec += len(found)
+        self.last = round(rng.gauss(self.centre(), self.sigma), self.digits)
+        return found
+
     def measure(self, rng, part=None):
         value = round(rng.gauss(self.centre(), self.sigma), self.digits)
         self.last = value
@@ -279,6 +328,27 @@ class Scanner(object):
     def record(self, keep=True):
         """Keep every (true code, code read) in `true_codes`."""
         self.true_codes = [] if keep else None
+
+    def scan_batch(self, rng, parts):
+        """Scan a batch of parts (every `every`-th): counts drawn by event, the last code shown."""
+        first = (-self._parts) % self.every  # index of the first part this scanner reads
+        self._parts += len(parts)
+        scanned = parts[first::self.every] if self.every > 1 else parts
+        if not scanned:
+            return
+        no_reads = event_indexes(rng, self, "_noread_need", self.noread_rate, len(scanned))
+        misreads = event_indexes(rng, self, "_misread_need", self.misread_rate, len(scanned))
+        self.noread_count.add(len(no_reads))
+        self.scan_count.add(len(scanned) - len(no_reads))
+        self.misreads += len(set(misreads) - set(no_reads))
+        last = len(scanned) - 1
+        code = scanned[last][0] if self.what == "lot" else scanned[last][1]
+        if no_reads and no_reads[-1] == last:
+            self.last = ""
+        elif misreads and misreads[-1] == last:
+            self.last = code[:-1] + ("X" if code[-1:] != "X" else "Y")
+        else:
+            self.last = code
 
     def scan(self, rng, part):
         self._parts += 1
@@ -549,6 +619,10 @@ class Machine(object):
             self.outfeed.add(len(parts))
             self.reject.add(count - len(parts))
             return
+        if (self.scanner is None or self.scanner.true_codes is None) and \
+                all(gauge.history is None for _m, gauge, _r in self.sensors):
+            self._make_batch(count)
+            return
         take, put = self.upstream.take, self.downstream.put
         good_count = 0
         for _ in range(count):
@@ -562,6 +636,34 @@ class Machine(object):
         self.infeed.add(count)
         self.outfeed.add(good_count)
         self.reject.add(count - good_count)
+
+    def _make_batch(self, count):
+        """Measured parts as a batch: scanner and gauge outcomes drawn by event (the same laws as
+        part by part), the last part's values shown."""
+        parts = self.upstream.take_many(count)
+        if self.scanner is not None:
+            self.scanner.scan_batch(self.rng, parts)
+        bad = set()
+        for _member, gauge, rejects in self.sensors:
+            found = gauge.measure_batch(self.rng, count)
+            if rejects:
+                bad.update(found)
+        bad.update(self._batch_rejects(count))
+        if self.reject_rate:
+            bad.update(self._rejects_in_batch(count))
+        self._batch_done(count, bad)
+        good = [part for index, part in enumerate(parts) if index not in bad] if bad else parts
+        self.downstream.put_many(good)
+        self.infeed.add(count)
+        self.outfeed.add(len(good))
+        self.reject.add(count - len(good))
+
+    def _batch_rejects(self, count):
+        """Indexes of a batch rejected by the machine's own check (kinds override)."""
+        return ()
+
+    def _batch_done(self, count, bad):
+        """After a batch: show the last part's result (kinds override)."""
 
     def _rejects_in_batch(self, count):
         """Indexes of the parts of a batch of `count` rejected without a measured cause (the same
