@@ -27,7 +27,7 @@ sys.path.insert(0, ROOT)
 from harness.environment import jython_command  # noqa: E402
 from harness.replay import quiet_gateway_log, run_replay  # noqa: E402
 
-RATE = 228.0
+RATE = 242.0
 OVERRIDES = {"*": {"ideal_rate": RATE, "mtbf": 14400.0, "micro_stop_mtbf": 1800.0}}
 SCENARIO = {
     "name": "bench-replay", "start": "2026-01-05T06:00:00", "project": os.path.join(ROOT, "project"),

@@ -383,22 +383,18 @@ def flush_counts(machine_ids=None):
         last, counted = qvs[2 * index], qvs[2 * index + 1].value
         if last.value is not None and counted is not None:
             gateway[(m["machine_id"], name)] = (int(last.value), int(counted))
-            stamp = qv_millis(last, None)
-            if stamp is not None:
-                taken[m["machine_id"]] = min(taken.get(m["machine_id"], stamp), stamp)
+            taken[(m["machine_id"], name)] = qv_millis(last, None)
     if not gateway:
         return 0
     now = now_ms()
 
     def work(tx):
-        stored, flushed = {}, {}
-        for r in query("SELECT machine_id, counter_name, raw, counted, read_ms "
-                       "FROM oee_counter_readings", [], tx):
-            stored[(r["machine_id"], r["counter_name"])] = (int(r["raw"]), int(r["counted"]))
-            flushed[r["machine_id"]] = max(flushed.get(r["machine_id"], 0), int(r["read_ms"]))
+        stored = dict(((r["machine_id"], r["counter_name"]), (int(r["raw"]), int(r["counted"])))
+                      for r in query("SELECT machine_id, counter_name, raw, counted "
+                                     "FROM oee_counter_readings", [], tx))
         added = 0
         for m in rows:
-            deltas = {}
+            deltas, made = {}, []
             for name in sorted(COUNTERS):
                 key = (m["machine_id"], name)
                 if key not in gateway or stored.get(key) == gateway[key]:
@@ -411,10 +407,10 @@ def flush_counts(machine_ids=None):
                        "counted = excluded.counted", [m["machine_id"], name, last, now, counted], tx)
                 if counted > before:
                     deltas[COUNTERS[name]] = counted - before
+                    made.append(now if taken.get(key) is None else min(taken[key], now))
             if deltas:
-                # the parts were made after the last flush (or after the first reading)
-                since = flushed.get(m["machine_id"]) or taken.get(m["machine_id"]) or now
-                interval = _count_interval(m, min(since, now), tx)
+                # the parts were made before the reading that brought them in
+                interval = _count_interval(m, min(made) - 1, tx)
                 update("UPDATE oee_count_intervals SET pq = pq + ?, sq = sq + ?, rq = rq + ?, "
                        "infeed = infeed + ?, last_count_ms = ? WHERE id = ?",
                        [deltas.get("pq", 0), deltas.get("sq", 0), deltas.get("rq", 0),
