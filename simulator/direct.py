@@ -83,9 +83,9 @@ class DirectDriver(object):
         now = self.clock.now() if self.clock is not None else None
         sent = 0
         for model, state_member, fault_member in self._discrete:
-            changes = model.transitions
-            if not changes:
+            if not model.transitions:
                 continue
+            changes = list(model.transitions)
             del model.transitions[:]
             if now is None:
                 continue
