@@ -91,18 +91,14 @@ class DirectDriver(object):
                 continue
             for at, state, code in changes:
                 stamp = now - datetime.timedelta(seconds=max(0.0, model.clock - at))
-                if fault_member is not None and code and self.pushed.get(fault_member.path) != code:
-                    self.pushed[fault_member.path] = code
-                    self.sink.update(fault_member.path, code, None, stamp)
-                    sent += 1
-                if self.pushed.get(state_member.path) != state:
-                    self.pushed[state_member.path] = state
-                    self.sink.update(state_member.path, state, None, stamp)
-                    sent += 1
-                if fault_member is not None and not code and self.pushed.get(fault_member.path) != code:
-                    self.pushed[fault_member.path] = code
-                    self.sink.update(fault_member.path, code, None, stamp)
-                    sent += 1
+                # a fault code goes with its stop: cleared before the next state, set after it
+                order = [(state_member, state), (fault_member, code)] if code else \
+                    [(fault_member, code), (state_member, state)]
+                for member, value in order:
+                    if member is not None and self.pushed.get(member.path) != value:
+                        self.pushed[member.path] = value
+                        self.sink.update(member.path, value, None, stamp)
+                        sent += 1
         self.updates += sent
         return sent
 
