@@ -11,6 +11,8 @@ write of an OPC tag of that server to `write(item_path, value, node)`.
 """
 from __future__ import absolute_import, division, print_function
 
+import datetime
+
 __all__ = ["DirectDriver"]
 
 
@@ -35,9 +37,20 @@ class DirectDriver(object):
         self.updates = 0
         self._handle = None
         self._members = plant.members()
+        self._discrete = []   # (model, State member, FaultCode member) of every machine
+        by_model = {}
+        for model, member in self._members:
+            by_model.setdefault(id(model), (model, {}))[1][member.name] = member
+        for key in sorted(by_model, key=lambda k: by_model[k][0].name):
+            model, members = by_model[key]
+            if "State" in members and hasattr(model, "track_transitions"):
+                model.track_transitions()
+                self._discrete.append((model, members["State"], members.get("FaultCode")))
 
     def start(self):
         """Push every value once, then tick every `period` seconds of the clock until `stop()`."""
+        for model, _state, _fault in self._discrete:
+            del model.transitions[:]
         self.push()
         self._schedule()
         return self
@@ -55,9 +68,39 @@ class DirectDriver(object):
         self._schedule()
 
     def tick(self, dt=None):
-        """Step the plant by `dt` seconds (default: the period) and push what changed."""
+        """Step the plant by `dt` seconds (default: the period) and push what changed.
+
+        State and FaultCode changes are pushed as they happened inside the step, each with the
+        timestamp of its instant (a PLC reporting by exception); every other member is pushed
+        with its value at the end of the step.
+        """
         self.plant.step(self.period if dt is None else dt)
-        return self.push()
+        return self.push_transitions() + self.push()
+
+    def push_transitions(self):
+        """Send the State / FaultCode changes the machines made since the last push, oldest first,
+        stamped with the instant each happened; returns how many values were sent."""
+        now = self.clock.now() if self.clock is not None else None
+        sent = 0
+        for model, state_member, fault_member in self._discrete:
+            if not model.transitions:
+                continue
+            changes = list(model.transitions)
+            del model.transitions[:]
+            if now is None:
+                continue
+            for at, state, code in changes:
+                stamp = now - datetime.timedelta(seconds=max(0.0, model.clock - at))
+                # a fault code goes with its stop: cleared before the next state, set after it
+                order = [(state_member, state), (fault_member, code)] if code else \
+                    [(fault_member, code), (state_member, state)]
+                for member, value in order:
+                    if member is not None and self.pushed.get(member.path) != value:
+                        self.pushed[member.path] = value
+                        self.sink.update(member.path, value, None, stamp)
+                        sent += 1
+        self.updates += sent
+        return sent
 
     def attach(self, tags, server="Genba Simulator"):
         """Become the device behind the OPC tags of `server` in a harness tag runtime (`gw.tags`)."""

@@ -6,7 +6,7 @@ every one can be changed after construction (`machine.fill.shift = 2.0`).
 """
 from __future__ import absolute_import, division, print_function
 
-from simulator.models import Gauge, Machine, Scale, Scanner
+from simulator.models import Gauge, Machine, Scale, Scanner, event_indexes
 
 __all__ = [
     "CasePacker", "Capper", "Checkweigher", "EndOfLineTest", "Filler", "KINDS", "Labeler",
@@ -132,6 +132,12 @@ class VisionInspection(Machine):
         self.result = PASS if good else FAIL
         return good
 
+    def _batch_rejects(self, count):
+        return event_indexes(self.rng, self, "_fail_need", self.fail_rate, count)
+
+    def _batch_done(self, count, bad):
+        self.result = FAIL if count - 1 in bad else PASS
+
     def values(self):
         found = Machine.values(self)
         found["InspectionResult"] = self.result
@@ -153,6 +159,9 @@ class EndOfLineTest(Machine):
         good = Machine._inspect(self, part)
         self.result = PASS if good else FAIL
         return good
+
+    def _batch_done(self, count, bad):
+        self.result = FAIL if count - 1 in bad else PASS
 
     def values(self):
         found = Machine.values(self)

@@ -89,6 +89,35 @@ class SeededRandom(random.Random):
         self._state, self.gauss_next = state
 
 
+def event_indexes(rng, holder, name, p, count):
+    """Indexes (0 .. count-1) of the trials that see an event of probability `p` in `count` trials.
+
+    The same law as testing every trial, drawn once per event: the cumulative hazard to the next
+    event is exponential and kept in `holder.<name>` from one batch to the next, so `p` may change
+    between batches (a drifting gauge).
+    """
+    if p <= 0.0 or count <= 0:
+        return []
+    if p >= 1.0:
+        return list(range(count))
+    hazard = -math.log(1.0 - p)
+    need = getattr(holder, name, None)
+    if need is None:
+        need = rng.expovariate(1.0)
+    found = []
+    position = 0
+    while True:
+        trials = max(1, int(math.ceil(need / hazard)))
+        if position + trials > count:
+            need -= (count - position) * hazard
+            break
+        position += trials
+        found.append(position - 1)
+        need = rng.expovariate(1.0)
+    setattr(holder, name, need)
+    return found
+
+
 def pick(rng, items):
     """One item of a sequence, drawn with `random()` only (same on Python 2 and 3)."""
     return items[int(rng.random() * len(items))]
@@ -129,11 +158,24 @@ class Buffer(object):
     def has_room(self):
         return len(self.parts) < self.capacity
 
+    def available(self):
+        return len(self.parts)
+
+    def room(self):
+        return self.capacity - len(self.parts)
+
     def take(self):
         return self.parts.popleft()
 
+    def take_many(self, count):
+        take = self.parts.popleft
+        return [take() for _ in range(count)]
+
     def put(self, part):
         self.parts.append(part)
+
+    def put_many(self, parts):
+        self.parts.extend(parts)
 
 
 class Source(object):
@@ -150,10 +192,18 @@ class Source(object):
     def has_part(self):
         return True
 
+    def available(self):
+        return 1 << 30
+
     def take(self):
         part = (self.lot, "%s%07d" % (self.serial_prefix, self.next_serial))
         self.next_serial += 1
         return part
+
+    def take_many(self, count):
+        first, lot, prefix = self.next_serial, self.lot, self.serial_prefix
+        self.next_serial += count
+        return [(lot, "%s%07d" % (prefix, n)) for n in range(first, first + count)]
 
 
 class Sink(object):
@@ -165,8 +215,14 @@ class Sink(object):
     def has_room(self):
         return True
 
+    def room(self):
+        return 1 << 30
+
     def put(self, part):
         self.count += 1
+
+    def put_many(self, parts):
+        self.count += len(parts)
 
 
 class Gauge(object):
@@ -198,6 +254,26 @@ class Gauge(object):
 
     def advance(self, dt):
         self.hours += dt / 3600.0
+
+    def out_of_spec_rate(self):
+        """Probability that one measurement falls outside the limits now."""
+        centre, rate = self.centre(), 0.0
+        if self.sigma <= 0:
+            return 0.0 if (self.lsl is None or centre >= self.lsl) and (self.usl is None or centre <= self.usl) else 1.0
+        if self.lsl is not None:
+            rate += 0.5 * math.erfc((centre - self.lsl) / (self.sigma * math.sqrt(2.0)))
+        if self.usl is not None:
+            rate += 0.5 * math.erfc((self.usl - centre) / (self.sigma * math.sqrt(2.0)))
+        return min(rate, 1.0)
+
+    def measure_batch(self, rng, count):
+        """Measure `count` parts at once: the indexes of those out of the limits (drawn with the
+        out-of-spec rate), and one measured value shown as the last. Not with `record()`."""
+        found = event_indexes(rng, self, "_out_need", self.out_of_spec_rate(), count)
+        self.count += count
+        self.out_of_spec += len(found)
+        self.last = round(rng.gauss(self.centre(), self.sigma), self.digits)
+        return found
 
     def measure(self, rng, part=None):
         value = round(rng.gauss(self.centre(), self.sigma), self.digits)
@@ -253,6 +329,27 @@ class Scanner(object):
         """Keep every (true code, code read) in `true_codes`."""
         self.true_codes = [] if keep else None
 
+    def scan_batch(self, rng, parts):
+        """Scan a batch of parts (every `every`-th): counts drawn by event, the last code shown."""
+        first = (-self._parts) % self.every  # index of the first part this scanner reads
+        self._parts += len(parts)
+        scanned = parts[first::self.every] if self.every > 1 else parts
+        if not scanned:
+            return
+        no_reads = event_indexes(rng, self, "_noread_need", self.noread_rate, len(scanned))
+        misreads = event_indexes(rng, self, "_misread_need", self.misread_rate, len(scanned))
+        self.noread_count.add(len(no_reads))
+        self.scan_count.add(len(scanned) - len(no_reads))
+        self.misreads += len(set(misreads) - set(no_reads))
+        last = len(scanned) - 1
+        code = scanned[last][0] if self.what == "lot" else scanned[last][1]
+        if no_reads and no_reads[-1] == last:
+            self.last = ""
+        elif misreads and misreads[-1] == last:
+            self.last = code[:-1] + ("X" if code[-1:] != "X" else "Y")
+        else:
+            self.last = code
+
     def scan(self, rng, part):
         self._parts += 1
         if self._parts % self.every:
@@ -287,6 +384,10 @@ class Machine(object):
             `micro_stop_range` = (min, max) seconds of one micro-stop.
         reject_rate: probability that a part is rejected for a reason no sensor measures.
         counter_start: the value the PLC counters hold when the simulation starts.
+        wait_delay: seconds a machine must wait for a part (or for room) before it reports
+            Starved (Blocked), as PLCs debounce these states; a machine paced by a slower
+            neighbour keeps reporting Running.
+        noise_period: running seconds between two draws of the speed noise.
     """
 
     kind = "Machine"
@@ -294,7 +395,7 @@ class Machine(object):
 
     def __init__(self, name, ideal_rate=200.0, seed=0, speed_loss=0.0, speed_noise=0.0,
                  mtbf=None, mttr=120.0, micro_stop_mtbf=None, micro_stop_range=(2.0, 20.0),
-                 reject_rate=0.0, counter_start=0):
+                 reject_rate=0.0, counter_start=0, wait_delay=0.0, noise_period=5.0):
         if ideal_rate <= 0:
             raise ValueError("ideal rate of %r must be positive, got %r" % (name, ideal_rate))
         self.name = name
@@ -324,6 +425,21 @@ class Machine(object):
         self._stop_state = None
         self._stop_left = 0.0
         self._progress = 0.0
+        self.wait_delay = float(wait_delay)
+        self.noise_period = float(noise_period)
+        self.transitions = None
+        self._waited = 0.0
+        self._noise = None
+        self._noise_left = 0.0
+        self._fault_in = self._micro_in = self._reject_in = None
+        self._fault_mtbf = self._micro_mtbf = self._reject_p = None
+
+    def track_transitions(self):
+        """Keep every change of (State, FaultCode) as (machine clock, state, code) in
+        `transitions`, for a driver that reports changes at the instant they happen."""
+        if self.transitions is None:
+            self.transitions = []
+        return self.transitions
 
     def add_sensor(self, member, gauge, rejects=True):
         """Measure every part with `gauge`, shown as `member`; out-of-limit parts are rejected if `rejects`."""
@@ -350,8 +466,8 @@ class Machine(object):
         self._stop_state = None
         self._stop_left = 0.0
         self._progress = 0.0
-        self.fault_code = 0
-        self.state = IDLE
+        self._waited = 0.0
+        self._set_state(IDLE, 0)
         self.speed = 0.0
         self.restarts += 1
 
@@ -367,82 +483,224 @@ class Machine(object):
 
     # ---- stepping -------------------------------------------------------------------------
     def step(self, dt):
-        """Advance the machine by `dt` seconds."""
+        """Advance the machine by `dt` seconds.
+
+        The step is played analytically: stops (commanded, faults, micro-stops) begin and end at
+        their own instants inside the step, the running time in between makes `rate * time`
+        parts (as many as the upstream holds and the downstream has room for). The running
+        seconds to the next fault and the next micro-stop are drawn when the previous one ends,
+        so the result does not depend on how the time is cut into steps, except for the flow
+        between machines, which moves once per step.
+        """
         if dt <= 0:
             return
-        self.clock += dt
         self._advance_sensors(dt)
-        self._step(dt)
-        self.state_seconds[self.state] = self.state_seconds.get(self.state, 0.0) + dt
+        left = float(dt)
+        while left > 1e-9:
+            if self._stop_state is not None:
+                used = min(left, self._stop_left)
+                self._stop_left -= used
+                self._set_state(self._stop_state, self.fault_code)
+                self.speed = 0.0
+                self._spend(self._stop_state, used)
+                left -= used
+                if self._stop_left <= 1e-9:
+                    self._stop_state = None  # the fault code stays visible until the machine runs
+                continue
+            if not self.permissive:
+                self._set_state(IDLE, 0)
+                self.speed = 0.0
+                self._spend(IDLE, left)
+                return
+            run = self._until_stop(left)
+            self._run(run)
+            left -= run
+            self._count_down(run)
 
-    def _step(self, dt):
-        if self._stop_state is not None:
-            self._stop_left -= dt
-            self.state = self._stop_state
-            self.speed = 0.0
-            if self._stop_left <= 1e-9:
-                self._stop_state = None  # the fault code stays visible until the next step
-            return
-        self.fault_code = 0
-        if not self.permissive:
-            self.state = IDLE
-            self.speed = 0.0
-            return
-        if self._draw_stop(dt):
-            self._stop_left -= dt  # the step in which the stop began is part of it
-            if self._stop_left <= 1e-9:
-                self._stop_state = None
-            return
-        speed = self.ideal_rate * (1.0 - self.speed_loss)
-        if self.speed_noise:
-            speed = max(0.0, speed * (1.0 + self.rng.gauss(0.0, self.speed_noise)))
-        self._progress += speed * dt / 60.0
-        limit = None
-        made = 0
-        while self._progress >= 1.0:
-            if not self.upstream.has_part():
-                limit = STARVED
-                break
-            if not self.downstream.has_room():
-                limit = BLOCKED
-                break
-            self._progress -= 1.0
-            made += 1
-            self._process(self.upstream.take())
-        if limit is not None:
-            self._progress = min(self._progress, 1.0)
-        # A step that made parts counts as running even if it then waited for the next one.
-        state = limit if limit is not None and made == 0 else RUNNING
+    def _spend(self, state, seconds):
+        self.clock += seconds
+        self.state_seconds[state] = self.state_seconds.get(state, 0.0) + seconds
+
+    def _set_state(self, state, code):
+        if self.transitions is not None and (state != self.state or code != self.fault_code):
+            self.transitions.append((self.clock, state, code))
         self.state = state
-        self.speed = round(speed, 2) if state == RUNNING else 0.0
+        self.fault_code = code
 
-    def _draw_stop(self, dt):
-        if self.mtbf and self.rng.random() < 1.0 - math.exp(-dt / self.mtbf):
-            self._start_stop(FAULTED, self.rng.expovariate(1.0 / self.mttr), pick(self.rng, MAJOR_FAULTS))
-            return True
-        if self.micro_stop_mtbf and self.rng.random() < 1.0 - math.exp(-dt / self.micro_stop_mtbf):
+    def _draws(self):
+        """(seconds to the next fault, seconds to the next micro-stop), drawn when needed."""
+        if self._fault_in is None or self._fault_mtbf != self.mtbf:
+            self._fault_mtbf = self.mtbf
+            self._fault_in = self.rng.expovariate(1.0 / self.mtbf) if self.mtbf else None
+        if self._micro_in is None or self._micro_mtbf != self.micro_stop_mtbf:
+            self._micro_mtbf = self.micro_stop_mtbf
+            self._micro_in = self.rng.expovariate(1.0 / self.micro_stop_mtbf) if self.micro_stop_mtbf else None
+
+    def _until_stop(self, left):
+        self._draws()
+        run = left
+        if self._fault_in is not None and self._fault_in < run:
+            run = max(self._fault_in, 0.0)
+        if self._micro_in is not None and self._micro_in < run:
+            run = max(self._micro_in, 0.0)
+        return run
+
+    def _count_down(self, run):
+        """Running time passed: start the fault or micro-stop that is due."""
+        if self._fault_in is not None:
+            self._fault_in -= run
+        if self._micro_in is not None:
+            self._micro_in -= run
+        if self._fault_in is not None and self._fault_in <= 1e-9:
+            self._fault_in = None
+            code = pick(self.rng, MAJOR_FAULTS)
+            self._start_stop(FAULTED, self.rng.expovariate(1.0 / self.mttr), code)
+        elif self._micro_in is not None and self._micro_in <= 1e-9:
+            self._micro_in = None
             low, high = self.micro_stop_range
-            self._start_stop(FAULTED, low + (high - low) * self.rng.random(), pick(self.rng, MICRO_FAULTS))
-            return True
-        return False
+            code = pick(self.rng, MICRO_FAULTS)
+            self._start_stop(FAULTED, low + (high - low) * self.rng.random(), code)
+
+    def _current_speed(self, run):
+        """The running speed; the noise is redrawn every `noise_period` running seconds."""
+        if not self.speed_noise:
+            return self.ideal_rate * (1.0 - self.speed_loss)
+        self._noise_left -= run
+        if self._noise_left <= 0.0 or self._noise is None:
+            self._noise = self.rng.gauss(0.0, self.speed_noise)
+            self._noise_left = self.noise_period
+        return max(0.0, self.ideal_rate * (1.0 - self.speed_loss) * (1.0 + self._noise))
+
+    def _run(self, run):
+        """Run for `run` seconds: make the parts the time, the upstream and the downstream allow."""
+        if run <= 0:
+            return
+        speed = self._current_speed(run)
+        self._progress += speed * run / 60.0
+        want = int(self._progress)
+        made, limit = want, None
+        if want:
+            available = self.upstream.available()
+            if available < made:
+                made, limit = available, STARVED
+            room = self.downstream.room()
+            if room < made:
+                made, limit = room, BLOCKED
+            if made:
+                self._make(made)
+                self._progress -= made
+            if limit is not None:
+                self._progress = min(self._progress, 1.0)
+        if made:
+            self._waited = 0.0
+            state = RUNNING
+        elif limit is not None:
+            self._waited += run
+            state = limit if self._waited >= self.wait_delay else self.state
+            if state not in (RUNNING, STARVED, BLOCKED):
+                state = RUNNING
+        else:
+            state = RUNNING
+        self._set_state(state, 0)
+        self.speed = round(speed, 2) if state == RUNNING else 0.0
+        self._spend(state, run)
+
+    def _make(self, count):
+        """Take `count` parts from upstream and process them."""
+        if self.scanner is None and not self.sensors and type(self)._inspect is Machine._inspect:
+            # nothing measured: the parts move as a batch, random rejects drawn by gap
+            parts = self.upstream.take_many(count)
+            rejected = self._rejects_in_batch(count) if self.reject_rate else ()
+            if rejected:
+                drop = set(rejected)
+                parts = [part for index, part in enumerate(parts) if index not in drop]
+            self.downstream.put_many(parts)
+            self.infeed.add(count)
+            self.outfeed.add(len(parts))
+            self.reject.add(count - len(parts))
+            return
+        if (self.scanner is None or self.scanner.true_codes is None) and \
+                all(gauge.history is None for _m, gauge, _r in self.sensors):
+            self._make_batch(count)
+            return
+        take, put = self.upstream.take, self.downstream.put
+        good_count = 0
+        for _ in range(count):
+            part = take()
+            good = self._inspect(part)
+            if good and self.reject_rate and self._reject_draw():
+                good = False
+            if good:
+                good_count += 1
+                put(part)
+        self.infeed.add(count)
+        self.outfeed.add(good_count)
+        self.reject.add(count - good_count)
+
+    def _make_batch(self, count):
+        """Measured parts as a batch: scanner and gauge outcomes drawn by event (the same laws as
+        part by part), the last part's values shown."""
+        parts = self.upstream.take_many(count)
+        if self.scanner is not None:
+            self.scanner.scan_batch(self.rng, parts)
+        bad = set()
+        for _member, gauge, rejects in self.sensors:
+            found = gauge.measure_batch(self.rng, count)
+            if rejects:
+                bad.update(found)
+        bad.update(self._batch_rejects(count))
+        if self.reject_rate:
+            bad.update(self._rejects_in_batch(count))
+        self._batch_done(count, bad)
+        good = [part for index, part in enumerate(parts) if index not in bad] if bad else parts
+        self.downstream.put_many(good)
+        self.infeed.add(count)
+        self.outfeed.add(len(good))
+        self.reject.add(count - len(good))
+
+    def _batch_rejects(self, count):
+        """Indexes of a batch rejected by the machine's own check (kinds override)."""
+        return ()
+
+    def _batch_done(self, count, bad):
+        """After a batch: show the last part's result (kinds override)."""
+
+    def _rejects_in_batch(self, count):
+        """Indexes of the parts of a batch of `count` rejected without a measured cause (the same
+        draws as `_reject_draw` part by part)."""
+        if self._reject_p != self.reject_rate or self._reject_in is None:
+            self._reject_p = self.reject_rate
+            self._reject_in = self._reject_gap()
+        found = []
+        index = self._reject_in - 1
+        while index < count:
+            found.append(index)
+            index += self._reject_gap()
+        self._reject_in = index - count + 1
+        return found
+
+    def _reject_draw(self):
+        """True for a part rejected without a measured cause: the parts between two such rejects
+        are drawn once (geometric), not tested part by part."""
+        if self._reject_p != self.reject_rate or self._reject_in is None:
+            self._reject_p = self.reject_rate
+            self._reject_in = self._reject_gap()
+        self._reject_in -= 1
+        if self._reject_in > 0:
+            return False
+        self._reject_in = self._reject_gap()
+        return True
+
+    def _reject_gap(self):
+        if self.reject_rate >= 1.0:
+            return 1
+        return 1 + int(math.log(1.0 - self.rng.random()) / math.log(1.0 - self.reject_rate))
 
     def _start_stop(self, state, seconds, code):
         self._stop_state = state
         self._stop_left = float(seconds)
-        self.fault_code = code
-        self.state = state
+        self._set_state(state, code)
         self.speed = 0.0
-
-    def _process(self, part):
-        self.infeed.add()
-        good = self._inspect(part)
-        if good and self.reject_rate and self.rng.random() < self.reject_rate:
-            good = False
-        if good:
-            self.outfeed.add()
-            self.downstream.put(part)
-        else:
-            self.reject.add()
 
     def _inspect(self, part):
         """The scanner reads the part, then every sensor measures it; False rejects it."""

@@ -26,6 +26,13 @@ PROFILES = {
 }
 
 
+#: Longest sub-step of `Plant.step` (s): parts move between machines once per sub-step; at
+#: 280 parts/min that is under 10 parts, well inside a buffer of 40.
+MAX_STEP = 2.0
+#: Seconds a machine of the plant waits for a part (or room) before it reports Starved (Blocked).
+WAIT_DELAY = 5.0
+
+
 class MemberSpec(object):
     """One OPC member of a machine: tag path, member name, address, data type, writability."""
 
@@ -120,9 +127,10 @@ class Plant(object):
             the key "*" applies to every machine.
         buffer_capacity: parts between two machines of a line.
         max_step: longest sub-step of `step()`, in seconds.
+        Every machine gets `wait_delay` = WAIT_DELAY unless the profile or an override sets it.
     """
 
-    def __init__(self, specs, seed=0, profile="realistic", overrides=None, buffer_capacity=40, max_step=0.5):
+    def __init__(self, specs, seed=0, profile="realistic", overrides=None, buffer_capacity=40, max_step=MAX_STEP):
         if profile not in PROFILES:
             raise ValueError("unknown behaviour profile %r, expected one of %s" % (profile, sorted(PROFILES)))
         overrides = overrides or {}
@@ -139,6 +147,7 @@ class Plant(object):
             options.update(overrides.get(spec.name, {}))
             options.update(overrides.get(spec.path, {}))
             options.setdefault("ideal_rate", spec.ideal_rate())
+            options.setdefault("wait_delay", WAIT_DELAY)
             model = machine_class(spec.type_id)(spec.name, seed=seed * 1009 + index, **options)
             self.machines[spec.path] = model
             self.specs[spec.path] = spec
@@ -158,7 +167,8 @@ class Plant(object):
         """Advance every line by `dt` seconds, in sub-steps of at most `max_step` seconds.
 
         Parts move between machines once per sub-step, so a long step would let buffers, not
-        rates, decide the flow; sub-steps keep a 30 s step equal to sixty 0.5 s steps.
+        rates, decide the flow; sub-steps keep a 30 s step equal to fifteen 2 s steps. Inside a
+        sub-step every machine plays its stops and running time analytically.
         """
         if dt <= 0:
             return

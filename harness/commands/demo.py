@@ -15,7 +15,7 @@ DEMO = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
 def add_parser(subparsers):
     parser = subparsers.add_parser(
         "demo", help="replay an 8-hour shift of the plant and write an HTML report",
-        description="Replay an early shift of the demonstration plant (two lines, 19 machines) on an "
+        description="Replay an early shift of the demonstration plant (two lines, 20 machines) on an "
                     "embedded SQLite database in virtual time: ERP orders in, production, a held lot "
                     "refused, an SPC hold, a fault, a recall trace, performance out to a local ERP "
                     "stand-in. Prints a summary and writes OUT/report.html. "

@@ -1,4 +1,4 @@
-"""Benchmark: OEE recording and live refresh on the demonstration plant (19 machines, 2 lines).
+"""Benchmark: OEE recording and live refresh on the demonstration plant (20 machines, 2 lines).
 
 Measured in one run on the project gateway with SQLite:
 - counter events: an OutfeedCount change through the tag-change script into the count interval

@@ -109,3 +109,11 @@ def test_the_held_lot_was_refused_and_the_recall_reaches_the_finished_lot(report
     assert [e["refused"] for e in summary["events"] if "refused" in e] == ["lot_quarantined"]
     assert sorted(row[0] for row in page.tables["genealogy"][1:]) == ["FG-0105", "PF-2601"]
     assert json.loads(page.summary)["machines"] == summary["machines"]
+
+
+def test_no_machine_or_line_of_the_demo_reports_a_performance_above_100_percent(report):
+    _, summary, _ = report
+    over = dict((name, k["P"]) for group in ("machines", "lines") for name, k in summary[group].items()
+                if k["P"] is not None and k["P"] > 1.0)
+    assert over == {}
+    assert len(summary["machines"]) == 20

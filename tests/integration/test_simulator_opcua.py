@@ -67,7 +67,7 @@ def test_every_tag_model_address_is_a_node_with_the_model_value(loop, sim):
 
     values = with_client(loop, sim, body)
     expected = [sim.plant.by_address[a][0].values()[sim.plant.by_address[a][1].name] for a in addresses]
-    assert len(addresses) == 164
+    assert len(addresses) == 171
     assert values == expected
 
 
@@ -303,8 +303,8 @@ def test_genba_sim_serves_the_project_plant_and_reports_its_totals(capsys):
     assert main(["sim", "--endpoint", free_endpoint(), "--duration", "0.5", "--speed", "20", "--seed", "3",
                  "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
-    assert document["nodes"] == 164
-    assert len(document["totals"]) == 19
+    assert document["nodes"] == 171
+    assert len(document["totals"]) == 20
 
 
 def test_a_batch_of_writes_reaches_every_subscription_once_per_node_with_good_status(loop, sim):

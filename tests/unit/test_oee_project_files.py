@@ -10,9 +10,11 @@ from harness.core.tagmodel import load_project_tags
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 PLANT = os.path.join(ROOT, "tests", "scenarios", "oee_plant.json")
-MACHINE_TAGS = ["A", "Category", "CounterFrozen", "Good", "MTBF", "MTTR", "OEE", "P",
-                "PerformanceOver100", "Q", "Rework", "Scrap", "Shift", "State", "StateSeconds",
-                "Status", "Total", "WorkOrder"]
+MACHINE_TAGS = sorted(["A", "Category", "CounterFrozen", "Good", "MTBF", "MTTR", "OEE", "P",
+                       "PerformanceOver100", "Q", "Rework", "Scrap", "Shift", "State", "StateSeconds",
+                       "Status", "Total", "WorkOrder"] +
+                      [c + kept for c in ("InfeedCount", "OutfeedCount", "RejectCount", "ReworkCount")
+                       for kept in ("Last", "Counted")])
 LINE_TAGS = ["A", "Constraint", "Good", "OEE", "P", "Q", "Shift", "Status", "Total"]
 
 
@@ -31,7 +33,7 @@ def test_every_tag_change_path_is_a_machine_tag_of_the_plant_model(tag_paths):
     with open(os.path.join(ROOT, "project", "events", "tag-change", "oee-machines",
                            "config.json")) as handle:
         paths = json.load(handle)["paths"]
-    assert len(paths) == 19 * 5
+    assert len(paths) == 20 * 5
     assert [p for p in paths if p not in tag_paths] == []
 
 
@@ -68,3 +70,13 @@ def test_the_plant_configuration_loads_and_every_live_tag_is_written(gateway, pl
     # the Filler never reported a state of the table: its State tag reads 0 -> unknown time
     assert gateway.read("[default]OEE/Line1/Filler/Category").value == "unknown"
     assert gateway.read("[default]OEE/Line1/Filler/A").value == 0.0
+
+
+def test_the_demo_ideal_rates_are_the_simulated_machines_rates():
+    from simulator.plant import load_plant
+    with open(os.path.join(ROOT, "harness", "replays", "plant_oee.json")) as handle:
+        demo = json.load(handle)
+    simulated = load_plant(os.path.join(ROOT, "project"), profile="ideal")
+    rates = dict((m["machine_id"], [r["rate_per_min"] for r in m["rates"]]) for m in demo["machines"])
+    assert rates == dict(("/".join(path.split("/")[-2:]), [model.ideal_rate])
+                         for path, model in simulated.machines.items())

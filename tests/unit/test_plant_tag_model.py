@@ -34,7 +34,7 @@ def test_the_instance_tree_holds_no_address_of_its_own():
     nodes = list(walk(load("plant.json")))
     assert not [n["name"] for n in nodes if "opcItemPath" in n or "opcServer" in n]
     instances = [n for n in nodes if n.get("tagType") == "UdtInstance"]
-    assert len(instances) == 19
+    assert len(instances) == 20
     assert all(set(n["parameters"]) >= {"Device", "Sequence"} for n in instances)
 
 
@@ -42,7 +42,7 @@ def test_every_resolved_opc_address_is_unique_and_follows_its_device():
     model = load_project_tags(os.path.join(TAGS, "..", ".."))
     opc = [t for t in model.iter_atomic() if t.config.get("valueSource") == "opc"]
     addresses = [t.config["opcItemPath"] for t in opc]
-    assert len(addresses) == len(set(addresses)) == 164
+    assert len(addresses) == len(set(addresses)) == 171
     filler_state = [t for t in opc if str(t.path) == "[default]Genba/Plant1/Packaging/Line1/Filler/State"][0]
     assert filler_state.config["opcItemPath"] == "ns=2;s=Line1.Filler.State"
     assert filler_state.config["opcServer"] == "Genba Simulator"

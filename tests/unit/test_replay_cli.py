@@ -8,7 +8,7 @@ from harness.cli import main
 def test_replay_json_prints_one_summary_with_machines_orders_and_outbox(capsys):
     assert main(["replay", "tests/scenarios/replay_short.json", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
-    assert len(summary["machines"]) == 19 and sorted(summary["lines"]) == ["Line1", "Line2"]
+    assert len(summary["machines"]) == 20 and sorted(summary["lines"]) == ["Line1", "Line2"]
     assert sorted(summary["machines"]["Line1/Capper"]) == ["A", "OEE", "P", "Q", "downtime_events", "downtime_s",
                                                            "good", "total"]
     assert summary["machines"]["Line1/Capper"]["downtime_events"]["electrical"] == 1

@@ -136,17 +136,24 @@ def test_mtbf_faults_use_major_codes_and_repair_in_about_mttr():
 
 def test_micro_stops_use_micro_codes_and_last_within_their_range():
     machine = Machine("M", ideal_rate=200.0, seed=5, micro_stop_mtbf=120.0, micro_stop_range=(3.0, 8.0))
-    codes, durations, current = set(), [], 0
+    changes = machine.track_transitions()
     for _ in range(3600):
         machine.step(1.0)
-        if machine.state == FAULTED:
-            codes.add(machine.fault_code)
-            current += 1
-        elif current:
-            durations.append(current)
-            current = 0
+    codes = set(code for _, state, code in changes if state == FAULTED)
+    durations = [later[0] - at for (at, state, _), later in zip(changes, changes[1:]) if state == FAULTED]
     assert codes <= set(MICRO_FAULTS) and codes
-    assert min(durations) >= 3 and max(durations) <= 8
+    assert len(durations) > 10
+    assert min(durations) >= 3 - 1e-6 and max(durations) <= 8 + 1e-6
+
+
+def test_a_stop_begins_and_ends_inside_a_step_at_its_own_instant():
+    machine = Machine("M", ideal_rate=60.0)
+    changes = machine.track_transitions()
+    machine.step(1.0)
+    machine.fault(12, 2.5)
+    machine.step(10.0)
+    assert changes == [(0.0, RUNNING, 0), (1.0, FAULTED, 12), (3.5, RUNNING, 0)]
+    assert machine.totals()["outfeed"] == 1 + 7
 
 
 def test_reject_rate_splits_infeed_into_outfeed_and_rejects():

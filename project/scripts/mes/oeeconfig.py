@@ -56,6 +56,7 @@ def configure(config):
     """
     _validate(config)
     rec = mes.oeerecord  # noqa: F821
+    rec.forget_configuration()
 
     def work(tx):
         for cal_id in sorted(config.get("calendars", {})):
@@ -119,6 +120,7 @@ def configure(config):
                            [machine_id, int(code), table[code]], tx)
         return ids
     ids = rec.transaction(work)
+    rec.forget_configuration()
     for machine_id in ids:
         rec.read_counters(machine_id)
     return ids

@@ -1,10 +1,12 @@
 """OEE gateway events: machine tag changes, the refresh timer, startup and shutdown.
 
 Each entry point is what a gateway event script calls. They keep recording through a database
-outage: a failed database call is logged as a warning and the event ends; nothing is lost,
-because counters count from the last stored reading and the refresh timer re-reads every State
-tag and records a state the intervals do not show (with the tag's timestamp), which also repairs
-state changes dropped from a full event queue. Any other error is raised as usual.
+outage: counter changes are counted in memory tags without the database (flushed by the refresh
+timer once it is back); a failed database call is logged as a warning and the event ends;
+the refresh timer re-reads every State tag and records a state the intervals do not show (with
+the tag's timestamp), which also repairs state changes dropped from a full event queue. A State
+change writes the machine's live state tags; the figures are refreshed by the timer. Any other
+error is raised as usual.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -37,13 +39,13 @@ def handle_tag_change(tag_path, qv, initial_change=False):
         stamp = _rec().qv_millis(qv, _rec().now_ms())
         if member == "State":
             if _rec().on_state(m["machine_id"], value, good, stamp):
-                mes.oeelive.refresh(line_id=m["line_id"], machine_id=m["machine_id"])  # noqa: F821
+                mes.oeelive.refresh_state(m)  # noqa: F821
             return True
         if member == "FaultCode":
             return _rec().on_fault(m["machine_id"], value if good else None, stamp)
         if member in _rec().COUNTERS:
-            if not initial_change:  # the next change counts from the stored reading
-                _rec().on_counter(m["machine_id"], member, value, good, stamp)
+            if not initial_change:  # the next change counts from the last reading taken in
+                _rec().count(m["machine_id"], member, value, good)
             return True
         return False
     return _guarded("tag change of %s" % (tag_path,), work)
@@ -75,42 +77,41 @@ def sync_states(now_ms=None):
 
 
 def sync_counters():
-    """Count every counter whose tag (Good) differs from its stored reading; returns the parts added.
+    """Take in every counter whose tag (Good) differs from the last reading the events took in;
+    returns the parts added.
 
-    A change the events could not record (the database was down when it came) is counted here
-    from the stored reading, so a counter that does not move again after an outage loses nothing.
-    Only counters that already have a stored reading are looked at (the first reading is a
-    baseline, set by the events).
+    This catches changes the events missed (a full event queue, an event skipped because its
+    first reading could not reach the database). Only counters with a reading taken in are looked
+    at (the first reading is a baseline, set by the events).
     """
-    machines = _rec().machines()
-    if not machines:
-        return 0
-    stored = dict(((r["machine_id"], r["counter_name"]), int(r["raw"])) for r in _rec().query(
-        "SELECT machine_id, counter_name, raw FROM oee_counter_readings ORDER BY machine_id, counter_name", []))
+    rows = _rec().configured()["rows"]
     keys, paths = [], []
-    for m in machines:
+    for m in rows:
         for name in sorted(_rec().COUNTERS):
-            if (m["machine_id"], name) in stored:
-                keys.append((m["machine_id"], name))
-                paths.append("[default]" + m["source_path"] + "/" + name)
+            keys.append((m, name))
+            paths.append("[default]" + m["source_path"] + "/" + name)
+            paths.append(_rec().counter_tags(m, name)[0])
     if not paths:
         return 0
+    qvs = system.tag.readBlocking(paths)  # noqa: F821
     added = 0
-    for key, qv in zip(keys, system.tag.readBlocking(paths)):  # noqa: F821
-        if qv.value is None or qv.quality is None or not qv.quality.isGood():
+    for index, (m, name) in enumerate(keys):
+        qv, last = qvs[2 * index], qvs[2 * index + 1].value
+        if last is None or qv.value is None or qv.quality is None or not qv.quality.isGood():
             continue
-        if int(qv.value) != stored[key]:
-            added += _rec().on_counter(key[0], key[1], qv.value, True)
+        if int(qv.value) != int(last):
+            added += _rec().count(m["machine_id"], name, qv.value, True)
     return added
 
 
 def on_timer():
-    """The refresh timer: catch up on missed state and counter changes, then write the live tags."""
+    """The refresh timer: catch up on missed state and counter changes, then flush the counts to
+    the database and write the live tags."""
     def work():
         now = _rec().now_ms()
         sync_states(now)
         sync_counters()
-        return mes.oeelive.refresh(now_ms=now)  # noqa: F821
+        return mes.oeelive.refresh(now_ms=now)  # noqa: F821 - flushes the counts first
     return _guarded("refresh", work)
 
 

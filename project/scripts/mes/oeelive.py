@@ -1,9 +1,10 @@
 """Live OEE: KPIs per machine, line, shift and work order from the database, the live tags, the
 downtime Pareto, and the operator's (audited, role-checked) assignment and split of reasons.
 
-The gateway events (`mes.oeeevents`) call `refresh` from the timer and at every state change; it
+The refresh timer (`mes.oeeevents.on_timer`) calls `refresh`; it
 writes, for the current shift, A, P, Q, OEE, state, state duration, counts and MTBF/MTTR
-under each machine's and line's ``oee_path``. The Pareto counts stop time inside scheduled shift
+under each machine's and line's ``oee_path``. A state change writes only the machine's state tags
+(`refresh_state`). The Pareto counts stop time inside scheduled shift
 time only (a fault running into a break is downtime until the break starts), by effective reason.
 """
 from __future__ import absolute_import, division, print_function
@@ -11,7 +12,8 @@ from __future__ import absolute_import, division, print_function
 import json
 
 __all__ = ["REASON_ROLE", "assign_reason", "downtime_pareto", "line_kpis", "machine_kpis",
-           "reason_pieces", "refresh", "shift_kpis", "shift_window", "work_order_kpis"]
+           "reason_pieces", "refresh", "refresh_state", "shift_kpis", "shift_window",
+           "work_order_kpis"]
 
 #: Role an operator needs to assign or split downtime reasons.
 REASON_ROLE = "operator"
@@ -110,8 +112,10 @@ def reason_pieces(machine_id, start_ms, end_ms, now_ms, calendar_pieces):
 
 
 def machine_kpis(machine_id, start_ms, end_ms, now_ms=None, work_order=None):
-    """KPIs of one machine over [start_ms, min(end_ms, now)) (or over one work order)."""
+    """KPIs of one machine over [start_ms, min(end_ms, now)) (or over one work order); the
+    parts counted in the gateway are flushed to the database first."""
     m = _rec().machine(machine_id)
+    _rec().flush_counts([machine_id])
     now = _rec().now_ms() if now_ms is None else now_ms
     return _machine_figures(m, _line(m["line_id"]), start_ms, end_ms, now, work_order)
 
@@ -155,6 +159,7 @@ def work_order_kpis(machine_id, work_order, now_ms=None):
 def line_kpis(line_id, start_ms, end_ms, now_ms=None):
     """Constraint-based line KPIs (see `mes.oee`): constraint time, output counts at constraint PRI."""
     now = _rec().now_ms() if now_ms is None else now_ms
+    _rec().flush_counts()
     return _line_figures(_line(line_id), start_ms, end_ms, now)
 
 
@@ -295,9 +300,22 @@ def _machine_tags(m, line, window, now):
     return paths, [live[key] for key in sorted(live)], k["buckets"]
 
 
+def refresh_state(m, now_ms=None):
+    """Write a machine's live state tags (State, Category, StateSeconds, WorkOrder) from its open
+    interval: what a state change shows at once; the figures follow at the next refresh."""
+    now = _rec().now_ms() if now_ms is None else now_ms
+    current = _rec().open_interval(m["machine_id"])
+    live = {"State": None if current is None else current["state_code"],
+            "Category": "" if current is None else current["category"],
+            "StateSeconds": 0.0 if current is None else (now - current["start_ms"]) / 1000.0,
+            "WorkOrder": (current or {}).get("work_order") or ""}
+    _write([m["oee_path"] + "/" + key for key in sorted(live)], [live[key] for key in sorted(live)])
+
+
 def shift_kpis(machine_id, t_ms=None):
     """KPIs of one machine over the shift at t_ms (default now; the last shift when between)."""
     m = _rec().machine(machine_id)
+    _rec().flush_counts([machine_id])
     now = _rec().now_ms()
     line = _line(m["line_id"])
     start, end, _day, _name = _window(line["calendar"], now if t_ms is None else t_ms)
@@ -306,8 +324,9 @@ def shift_kpis(machine_id, t_ms=None):
 
 def refresh(line_id=None, now_ms=None, machine_id=None):
     """Write the live OEE tags of every machine and line (or of one line, and of one machine of
-    it plus its line); returns the lines done."""
+    it plus its line); returns the lines done. The gateway's counts are flushed first."""
     now = _rec().now_ms() if now_ms is None else now_ms
+    _rec().flush_counts()
     done = []
     for row in _rec().query("SELECT line_id FROM oee_lines ORDER BY line_id", []):
         if line_id is not None and row["line_id"] != line_id:

@@ -2,10 +2,13 @@
 
 Every machine has at most one open state interval (end_ms NULL) and one open count interval.
 A state change closes the open interval and opens the next in one transaction. Counter changes go
-through ``mes.counter.delta`` against the last reading stored in ``oee_counter_readings`` (so a
-restart neither loses nor doubles counts) and add to the open count interval; a count interval is
-rolled over when the shift or the work order changes, so counts belong to exactly one shift and
-one work order.
+through ``mes.counter.delta`` against the last reading taken in and add to the machine's running
+count in memory tags under its OEE folder (`count`: no database, so an outage or a PLC restart
+during one loses nothing); `flush_counts` moves what was counted into the open count intervals in
+one transaction per flush, idempotently (the stored total in ``oee_counter_readings``). The
+refresh timer, a work order change and the KPI functions flush. A count interval is rolled over
+when the shift or the work order changes, so counts belong to exactly one shift and one work
+order (counts made shortly before a shift change and flushed after it go to the new shift).
 
 Gateway restart: shutdown closes every open state interval with ``closed_by = 'shutdown'``. The
 first state seen afterwards (startup reconciliation or the initial tag change) reopens it when the
@@ -20,20 +23,19 @@ from __future__ import absolute_import, division, print_function
 
 import json
 
-__all__ = ["COUNTERS", "DATABASE", "as_state_code", "close_for_shutdown", "context", "machine",
+__all__ = ["COUNTERS", "DATABASE", "as_state_code", "close_for_shutdown", "configured", "context",
+           "count", "counter_tags", "flush_counts", "forget_configuration", "machine",
            "machine_by_source", "machines", "now_ms", "on_counter", "on_fault", "on_state",
            "open_interval", "query", "qv_millis", "read_counters", "reconcile", "set_context",
            "state_table", "transaction", "update"]
 
 DATABASE = ""
+#: The OEE configuration read from the database once (machines, state tables, fault map,
+#: calendars); `mes.oeeconfig.configure` empties it. Only configuration is kept here: counts and
+#: states live in tags and the database.
+_CONFIG = {}
 #: Counter member name -> count interval column it adds to.
 COUNTERS = {"OutfeedCount": "pq", "RejectCount": "sq", "ReworkCount": "rq", "InfeedCount": "infeed"}
-_ADD_COUNT = {
-    "pq": "UPDATE oee_count_intervals SET pq = pq + ?, last_count_ms = ? WHERE id = ?",
-    "sq": "UPDATE oee_count_intervals SET sq = sq + ?, last_count_ms = ? WHERE id = ?",
-    "rq": "UPDATE oee_count_intervals SET rq = rq + ?, last_count_ms = ? WHERE id = ?",
-    "infeed": "UPDATE oee_count_intervals SET infeed = infeed + ?, last_count_ms = ? WHERE id = ?",
-}
 
 
 def _log():
@@ -82,6 +84,27 @@ def machines():
     return query("SELECT * FROM oee_machines ORDER BY line_id, sequence_no, machine_id", [])
 
 
+def forget_configuration():
+    """Forget the configuration read so far; the next use reads it from the database again."""
+    _CONFIG.clear()
+
+
+def configured():
+    """The configured machines, read once: {"rows": [...], "by_id": {}, "by_source": {}}."""
+    found = _CONFIG.get("machines")
+    if found is None:
+        rows = machines()
+        found = {"rows": rows, "by_id": dict((r["machine_id"], r) for r in rows),
+                 "by_source": dict((r["source_path"], r) for r in rows)}
+        _CONFIG["machines"] = found
+    return found
+
+
+def _machine_row(machine_id):
+    row = configured()["by_id"].get(machine_id)
+    return row if row is not None else machine(machine_id)
+
+
 def machine(machine_id, tx=None):
     """The configuration row of one machine; raises NotFound."""
     rows = query("SELECT * FROM oee_machines WHERE machine_id = ?", [machine_id], tx)
@@ -93,12 +116,18 @@ def machine(machine_id, tx=None):
 def machine_by_source(source_path):
     """The machine whose source tag folder is source_path (provider optional), or None."""
     path = source_path.split("]", 1)[1] if source_path.startswith("[") else source_path
-    rows = query("SELECT * FROM oee_machines WHERE source_path = ?", [path])
-    return rows[0] if rows else None
+    return configured()["by_source"].get(path)
 
 
 def state_table(state_table_id, tx=None):
     """{code: category} of a state table; raises ConfigurationError when it has no codes."""
+    key = ("state_table", state_table_id)
+    if key not in _CONFIG:
+        _CONFIG[key] = _read_state_table(state_table_id, tx)
+    return _CONFIG[key]
+
+
+def _read_state_table(state_table_id, tx):
     rows = query("SELECT code, category FROM oee_state_codes WHERE state_table_id = ? ORDER BY code",
                  [state_table_id], tx)
     if not rows:
@@ -108,8 +137,20 @@ def state_table(state_table_id, tx=None):
 
 
 def _fault_map(tx):
-    rows = query("SELECT machine_id, fault_code, reason_code FROM oee_fault_reasons", [], tx)
-    return dict(((r["machine_id"], int(r["fault_code"])), r["reason_code"]) for r in rows)
+    if "faults" not in _CONFIG:
+        rows = query("SELECT machine_id, fault_code, reason_code FROM oee_fault_reasons", [], tx)
+        _CONFIG["faults"] = dict(((r["machine_id"], int(r["fault_code"])), r["reason_code"])
+                                 for r in rows)
+    return _CONFIG["faults"]
+
+
+def _calendar(line_id, tx):
+    key = ("calendar", line_id)
+    if key not in _CONFIG:
+        line = query("SELECT c.definition FROM oee_lines l JOIN oee_calendars c "
+                     "ON c.calendar_id = l.calendar_id WHERE l.line_id = ?", [line_id], tx)
+        _CONFIG[key] = mes.shiftcalendar.parse_calendar(json.loads(line[0]["definition"]))  # noqa: F821
+    return _CONFIG[key]
 
 
 def context(machine_id, tx=None):
@@ -224,10 +265,10 @@ def on_state(machine_id, code, good, stamp_ms=None):
             update("DELETE FROM oee_downtime_reasons WHERE interval_id = ?", [before["id"]], tx)
             update("DELETE FROM oee_state_intervals WHERE id = ?", [before["id"]], tx)
             before = None
-        current = reconcile(machine_id, code, good, stamp_ms, now, tx)
         if before is None:
-            return current is not None
-        m = machine(machine_id, tx)
+            return reconcile(machine_id, code, good, stamp_ms, now, tx) is not None
+        current = before
+        m = _machine_row(machine_id)
         category = _classify(m, code, good, tx)
         same_code = current["state_code"] == as_state_code(code)
         if same_code and bool(current["good_quality"]) == bool(good) and \
@@ -262,9 +303,7 @@ def on_fault(machine_id, fault_code, stamp_ms=None):
 
 
 def _count_interval(m, t_ms, tx):
-    line = query("SELECT c.definition FROM oee_lines l JOIN oee_calendars c "
-                 "ON c.calendar_id = l.calendar_id WHERE l.line_id = ?", [m["line_id"]], tx)
-    calendar = mes.shiftcalendar.parse_calendar(json.loads(line[0]["definition"]))  # noqa: F821
+    calendar = _calendar(m["line_id"], tx)
     shift = mes.shiftcalendar.shift_at(calendar, t_ms)  # noqa: F821
     day, name = (shift["day"], shift["name"]) if shift else (None, None)
     ctx = context(m["machine_id"], tx)
@@ -288,30 +327,105 @@ def _count_interval(m, t_ms, tx):
                    ctx["operation"]], tx, True)
 
 
-def on_counter(machine_id, counter_name, raw, good, stamp_ms=None):
-    """Record a counter reading; returns the delta added (0 for the first reading or bad quality)."""
-    column = COUNTERS.get(counter_name)
-    if column is None or raw is None or not good:
+def counter_tags(m, counter_name):
+    """Gateway state of one counter under the machine's OEE folder: [last Good reading taken in,
+    parts counted so far] (memory tags, kept across gateway restarts and database outages)."""
+    return [m["oee_path"] + "/" + counter_name + "Last", m["oee_path"] + "/" + counter_name + "Counted"]
+
+
+def count(machine_id, counter_name, raw, good):
+    """Take a counter reading into the gateway's running count; returns the parts it adds.
+
+    The delta from the last reading taken in (``mes.counter.delta``: wrap- and reset-safe) is
+    added to the machine's ``<Counter>Counted`` memory tag; the database is not touched, so a
+    database outage loses nothing and a PLC restart during one is a reset like any other. The
+    counts reach the count intervals at the next `flush_counts`. Only the very first reading of a
+    counter (no gateway state yet) reads the database: it counts from the stored reading, or is
+    the baseline when there is none.
+    """
+    if counter_name not in COUNTERS or raw is None or not good:
+        return 0
+    m = _machine_row(machine_id)
+    paths = counter_tags(m, counter_name)
+    last, counted = [qv.value for qv in system.tag.readBlocking(paths)]  # noqa: F821
+    raw = int(raw)
+    first = last is None or counted is None
+    if first:
+        rows = query("SELECT raw, counted FROM oee_counter_readings WHERE machine_id = ? "
+                     "AND counter_name = ?", [machine_id, counter_name])
+        last, counted = (int(rows[0]["raw"]), int(rows[0]["counted"])) if rows else (raw, 0)
+    delta = int(mes.counter.delta(int(last), raw, bits=int(m["counter_bits"])))  # noqa: F821
+    if first or delta or last != raw:
+        system.tag.writeBlocking(paths, [raw, int(counted) + delta])  # noqa: F821
+    return delta
+
+
+def flush_counts(machine_ids=None):
+    """Write the parts counted in the gateway to the count intervals, in one transaction; returns
+    the parts added.
+
+    Each counter adds its ``Counted`` tag minus the total stored at the last flush
+    (``oee_counter_readings.counted``), and the new total is stored in the same transaction, so
+    a flush repeated after a failure or a gateway restart adds nothing twice. A gateway total
+    below the stored one (the tags were re-imported) is taken as the new base, adding nothing.
+    """
+    rows = [m for m in configured()["rows"] if machine_ids is None or m["machine_id"] in machine_ids]
+    keys, paths = [], []
+    for m in rows:
+        for name in sorted(COUNTERS):
+            keys.append((m, name))
+            paths.extend(counter_tags(m, name))
+    if not paths:
+        return 0
+    qvs = system.tag.readBlocking(paths)  # noqa: F821
+    gateway, taken = {}, {}
+    for index, (m, name) in enumerate(keys):
+        last, counted = qvs[2 * index], qvs[2 * index + 1].value
+        if last.value is not None and counted is not None:
+            gateway[(m["machine_id"], name)] = (int(last.value), int(counted))
+            taken[(m["machine_id"], name)] = qv_millis(last, None)
+    if not gateway:
         return 0
     now = now_ms()
 
     def work(tx):
-        m = machine(machine_id, tx)
-        rows = query("SELECT raw FROM oee_counter_readings WHERE machine_id = ? AND counter_name = ?",
-                     [machine_id, counter_name], tx)
-        update("INSERT INTO oee_counter_readings (machine_id, counter_name, raw, read_ms) "
-               "VALUES (?, ?, ?, ?) ON CONFLICT (machine_id, counter_name) "
-               "DO UPDATE SET raw = excluded.raw, read_ms = excluded.read_ms",
-               [machine_id, counter_name, int(raw), now], tx)
-        if not rows:
-            return 0
-        delta = int(mes.counter.delta(int(rows[0]["raw"]), int(raw), bits=int(m["counter_bits"])))  # noqa: F821
-        if delta <= 0:
-            return 0
-        key = _count_interval(m, now, tx)
-        update(_ADD_COUNT[column], [delta, now, key], tx)
-        return delta
+        stored = dict(((r["machine_id"], r["counter_name"]), (int(r["raw"]), int(r["counted"])))
+                      for r in query("SELECT machine_id, counter_name, raw, counted "
+                                     "FROM oee_counter_readings", [], tx))
+        added = 0
+        for m in rows:
+            deltas, made = {}, []
+            for name in sorted(COUNTERS):
+                key = (m["machine_id"], name)
+                if key not in gateway or stored.get(key) == gateway[key]:
+                    continue
+                last, counted = gateway[key]
+                before = stored[key][1] if key in stored else 0
+                update("INSERT INTO oee_counter_readings (machine_id, counter_name, raw, read_ms, "
+                       "counted) VALUES (?, ?, ?, ?, ?) ON CONFLICT (machine_id, counter_name) "
+                       "DO UPDATE SET raw = excluded.raw, read_ms = excluded.read_ms, "
+                       "counted = excluded.counted", [m["machine_id"], name, last, now, counted], tx)
+                if counted > before:
+                    deltas[COUNTERS[name]] = counted - before
+                    made.append(now if taken.get(key) is None else min(taken[key], now))
+            if deltas:
+                # the parts were made before the reading that brought them in
+                interval = _count_interval(m, min(made) - 1, tx)
+                update("UPDATE oee_count_intervals SET pq = pq + ?, sq = sq + ?, rq = rq + ?, "
+                       "infeed = infeed + ?, last_count_ms = ? WHERE id = ?",
+                       [deltas.get("pq", 0), deltas.get("sq", 0), deltas.get("rq", 0),
+                        deltas.get("infeed", 0), now, interval], tx)
+                added += sum(deltas.values())
+        return added
     return transaction(work)
+
+
+def on_counter(machine_id, counter_name, raw, good, stamp_ms=None):
+    """Record a counter reading and flush the machine's counts; returns the delta added (0 for
+    the first reading or bad quality)."""
+    delta = count(machine_id, counter_name, raw, good)
+    flush_counts([machine_id])
+    return delta
 
 
 def read_counters(machine_id):
@@ -323,12 +437,15 @@ def read_counters(machine_id):
     added = {}
     for name, qv in zip(names, qvs):
         good = qv.quality is not None and qv.quality.isGood()
-        added[name] = on_counter(machine_id, name, qv.value, good)
+        added[name] = count(machine_id, name, qv.value, good)
+    flush_counts([machine_id])
     return added
 
 
 def set_context(machine_id, work_order, product, operation):
-    """Start a work order / product / operation on a machine: splits the open state interval."""
+    """Start a work order / product / operation on a machine: splits the open state interval.
+    The parts counted so far are flushed first, so they stay with the order before."""
+    flush_counts([machine_id])
     now = now_ms()
 
     def work(tx):
@@ -348,7 +465,9 @@ def set_context(machine_id, work_order, product, operation):
 
 
 def close_for_shutdown():
-    """Close every open state interval at now with closed_by 'shutdown'; returns how many."""
+    """Flush the counts, close every open state interval at now with closed_by 'shutdown';
+    returns how many intervals were closed."""
+    flush_counts()
     now = now_ms()
 
     def work(tx):
