@@ -51,11 +51,10 @@ KINDS = ("counter_reset", "stale", "bad_quality", "db_outage", "erp_outage", "du
 RATE = {"counter_reset": 2, "stale": 3, "bad_quality": 3, "db_outage": 1, "erp_outage": 1,
         "duplicate_ack": 1, "lost_ack": 1, "gateway_restart": 1}
 STEP_S = 30
-#: A PLC restart while the database is down, or before the first counter change after it comes
-#: back, loses the parts counted between the last stored reading and the restart (the OEE events
-#: keep readings, not a queue of changes). The soak keeps a restart a minute clear of an outage
-#: unless `overlap=True`; a test pins the loss.
-KNOWN_LOSS = "counter reset during a database outage"
+#: A PLC restart while the device link is down (OPC UA mode) resets a counter the gateway cannot
+#: see: the parts made between the last delivered value and the restart never reach any gateway.
+#: That is the plant's loss, not the gateway's, so the soak keeps a PLC restart a minute clear of a
+#: link loss unless `overlap=True`. Database outages do not matter: the counts are kept in tags.
 
 
 def _read(path):
@@ -288,7 +287,6 @@ class Soak:
         self.floor = Floor(self) if floor else None
         self.notes = []
         self.overlap = overlap
-        self.db_back_at = -10 ** 9
         self.project = project or os.path.join(ROOT, "project")
         self._tmp = None
         if db_url is None:
@@ -341,10 +339,9 @@ class Soak:
         gw, paths = self.gw, self._machine_paths()
         if kind == "gateway_restart" and not self.switch.available:
             kind = "stale"  # a restart during an outage would lose the outage's switch
-        near_outage = not self.switch.available or second - self.db_back_at < 60 or self._link_trouble(second)
-        soon = any(at - second <= 60 and k in ("db_outage", "opcua_restart") for at, k in self.plan if at >= second)
-        if kind == "counter_reset" and (near_outage or soon) and not self.overlap:
-            kind = "stale"  # see KNOWN_LOSS
+        soon = any(at - second <= 60 and k == "opcua_restart" for at, k in self.plan if at >= second)
+        if kind == "counter_reset" and (self._link_trouble(second) or soon) and not self.overlap:
+            kind = "stale"  # a restart the gateway cannot see (above)
         self.injected[kind] += 1
         self._strike(second, kind, rng)
 
@@ -390,7 +387,6 @@ class Soak:
 
     def _db_back(self):
         self.switch.available = True
-        self.db_back_at = self._second
 
     def _link_trouble(self, second):
         """True while (or a minute after) the device link is down (OPC UA mode only)."""
