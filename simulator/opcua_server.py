@@ -476,10 +476,12 @@ class SimulatorServer(object):
     async def set_status(self, addresses, status="BadSensorFailure"):
         """Publish these nodes with a status code (name in ua.StatusCodes, or int); None = Good."""
         code = getattr(ua.StatusCodes, status) if isinstance(status, str) else status
+        # while killed, the dormant address space takes the status: it is what a restart serves
+        server = self.server if self.server is not None else self._dormant
         for node in self._select(addresses):
             node.status = code
-            if self.server is not None:
-                await self.server.write_attribute_value(node.nodeid, self._data_value(node, node.value))
+            if server is not None:
+                await server.write_attribute_value(node.nodeid, self._data_value(node, node.value))
 
     def counter_reset(self, machine):
         """PLC restart of one machine (path or name): its counters go to 0."""

@@ -226,6 +226,23 @@ def test_a_killed_server_refuses_connections_and_after_restart_serves_the_plant_
     assert loop.run(scenario()) == (True, 10, 2)
 
 
+@pytest.mark.parametrize("hard", [False, True], ids=["address-space-kept", "hard"])
+def test_a_bad_status_cleared_while_the_server_is_down_is_good_after_the_restart(loop, hard):
+    server = SimulatorServer(make_plant(), free_endpoint(), auto_step=False, server_clock=False)
+    address = node("Filler", "State")
+
+    async def scenario():
+        async with server:
+            await server.set_status(address, "BadSensorFailure")
+            await server.kill(hard=hard)
+            await server.set_status(address, None)
+            await server.restart()
+            async with Client(server.endpoint, timeout=10) as client:
+                return (await read(client, address)).StatusCode.value
+
+    assert loop.run(scenario()) == ua.StatusCodes.Good
+
+
 # ---- security --------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory):
