@@ -58,7 +58,7 @@ def test_opc_tags_are_grouped_by_tag_group_rate(make_gateway):
     for item in bridge.items.values():
         rates[item.rate] = rates.get(item.rate, 0) + 1
     # LastScan and ScanCount of the six scanner stations are in the "Fast" group.
-    assert rates == {250: 12, 1000: 152}
+    assert rates == {250: 12, 1000: 159}
 
 
 def test_subscribed_values_land_in_the_gateway_tags_with_good_quality(bridged, sim):
@@ -183,4 +183,4 @@ def test_a_batch_of_server_writes_lands_in_the_gateway_tags(bridged, sim, loop):
                                  [111.0 + i for i in range(len(speeds))], 20)
     finally:
         loop.run(sim.tick(0.0))
-    assert len(speeds) == 19
+    assert len(speeds) == 20

@@ -32,7 +32,7 @@ PUBLIC = {
         'report_production', 'resolve_scan',
     ],
     'scanpoint': [
-        'context', 'on_scan', 'recent',
+        'DatabaseUnavailable', 'RESULT_TAGS', 'context', 'on_scan', 'recent',
     ],
     'serial': [
         'DuplicateSerial', 'STATUSES', 'SerialNotFound', 'SerialNotUsable', 'get', 'insert', 'register',
