@@ -178,6 +178,14 @@ class Floor(object):
         if not self.todo:
             self.cycle += 1
             self.todo = self._cycle_steps()
+        if not self._run_steps():
+            return
+        self.counts["work_orders"] += 1
+        self.cycle_start, self.stage, self.done_scans = second, "running", set()
+
+    def _run_steps(self):
+        """Run the pending operator steps in order; False when the plant's link refused one (it is
+        tried again on the next tick, the steps before it are not repeated)."""
         while self.todo:
             try:
                 self.todo[0]()
@@ -185,10 +193,9 @@ class Floor(object):
                 if getattr(error, "code", None) != "interlock_write_failed":
                     raise
                 self.counts["actions_retried"] += 1
-                return
+                return False
             self.todo.pop(0)
-        self.counts["work_orders"] += 1
-        self.cycle_start, self.stage, self.done_scans = second, "running", set()
+        return True
 
     def _cycle_steps(self):
         m, call = self.m, self.gw.call
@@ -213,15 +220,8 @@ class Floor(object):
         if not self.todo:
             self.todo = [lambda: self.m.material.report_production(wo, made, "ana"),
                          lambda: self.m.operation.complete("ana", "PRESS-1", wo, 10, made)]
-        while self.todo:
-            try:
-                self.todo[0]()
-            except Exception as error:  # noqa: BLE001 - a step the plant's link refused is tried again
-                if getattr(error, "code", None) != "interlock_write_failed":
-                    raise
-                self.counts["actions_retried"] += 1
-                return
-            self.todo.pop(0)
+        if not self._run_steps():
+            return
         self.counts["units_produced"] += made
         self.counts["work_orders_completed"] += 1
         self.counts["cycle_consumed"] = 0
