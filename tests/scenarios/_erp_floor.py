@@ -6,9 +6,19 @@ runner from treating it as a scenario.
 """
 from __future__ import absolute_import, division, print_function
 
+import io
+import os
+
 FAST = 1000  # PBKDF2 iterations for scenario users
+CASES = os.path.join("tests", "cases", "erp")
 
 CENTRES = [("Line1/Filler", "FILL-1"), ("Line1/Packer", "PACK-1")]
+
+
+def read_case(name):
+    """The text of an ERP test document in tests/cases/erp."""
+    with io.open(os.path.join(CASES, name), encoding="utf-8") as handle:
+        return handle.read()
 
 
 def build_floor(gw):

@@ -14,16 +14,10 @@ import os
 
 PROJECT = "project"
 START = "2026-01-05T06:00:00"
-CASES = os.path.join("tests", "cases", "erp")
 
 _HELPER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_erp_floor.py")
 with io.open(_HELPER, encoding="utf-8") as _handle:
     exec(compile(_handle.read(), _HELPER, "exec"))
-
-
-def _read(name):
-    with io.open(os.path.join(CASES, name), encoding="utf-8") as handle:
-        return handle.read()
 
 
 def _count(gw, table):
@@ -32,8 +26,8 @@ def _count(gw, table):
 
 def run(gw):
     build_floor(gw)  # noqa: F821 - from _erp_floor
-    schedule = _read("schedule_v0600.xml")
-    material = _read("material_v0600.xml")
+    schedule = read_case("schedule_v0600.xml")  # noqa: F821 - from _erp_floor
+    material = read_case("material_v0600.xml")  # noqa: F821 - from _erp_floor
     cases = [
         ("billion laughs", '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
                            '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><lolz>&lol2;</lolz>'),

@@ -13,7 +13,6 @@ import os
 
 PROJECT = "project"
 START = "2026-01-05T06:00:00"
-CASES = os.path.join("tests", "cases", "erp")
 
 _HELPER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_erp_floor.py")
 with io.open(_HELPER, encoding="utf-8") as _handle:
@@ -46,11 +45,6 @@ EXTRA = """
     </MaterialInformation>"""
 
 
-def _read(name):
-    with io.open(os.path.join(CASES, name), encoding="utf-8") as handle:
-        return handle.read()
-
-
 def _attempt(gw, fn, *args):
     try:
         result = gw.call(fn, *args)
@@ -70,9 +64,9 @@ def _lots(gw):
 
 def run(gw):
     build_floor(gw)  # noqa: F821 - from _erp_floor
-    material = gw.call("mes.erpinbound.receive", _read("material_v0600.xml").replace("</MaterialInformation>", EXTRA),
+    material = gw.call("mes.erpinbound.receive", read_case("material_v0600.xml").replace("</MaterialInformation>", EXTRA),  # noqa: F821 - from _erp_floor
                        "scenario")
-    schedule = gw.call("mes.erpinbound.receive", _read("schedule_v0600.xml"), "scenario")
+    schedule = gw.call("mes.erpinbound.receive", read_case("schedule_v0600.xml"), "scenario")  # noqa: F821 - from _erp_floor
     received = _lots(gw)
     bom = [[l["line_no"], l["item_id"], l["qty_per"], l["qty_required"], l["consumption_mode"], l["op_seq"]]
            for l in gw.call("mes.bom.lines", "WO-1001")]

@@ -20,16 +20,10 @@ import tempfile
 
 PROJECT = "project"
 START = "2026-01-05T06:00:00"
-CASES = os.path.join("tests", "cases", "erp")
 
 _HELPER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_erp_floor.py")
 with io.open(_HELPER, encoding="utf-8") as _handle:
     exec(compile(_handle.read(), _HELPER, "exec"))
-
-
-def _read(name):
-    with io.open(os.path.join(CASES, name), encoding="utf-8") as handle:
-        return handle.read()
 
 
 def _rows(gw, sql, args=None):
@@ -48,9 +42,9 @@ def run(gw):
     drop = tempfile.mkdtemp(prefix="genba-erp-drop-")
     try:
         _setting(gw, "inbound.drop_folder", drop)
-        material = gw.system.util.sendRequest("genba", "erpDocument", {"document": _read("material_v0600.xml")})
+        material = gw.system.util.sendRequest("genba", "erpDocument", {"document": read_case("material_v0600.xml")})  # noqa: F821 - from _erp_floor
         with io.open(os.path.join(drop, "schedule-0001.xml"), "w", encoding="utf-8") as handle:
-            handle.write(_read("schedule_v0600.xml"))
+            handle.write(read_case("schedule_v0600.xml"))  # noqa: F821 - from _erp_floor
         gw.clock.advance(10)
         imported = sorted(os.listdir(os.path.join(drop, "processed")))
     finally:
