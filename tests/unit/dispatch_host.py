@@ -79,9 +79,13 @@ class Logger(object):
 class Util(object):
     def __init__(self):
         self.logger = Logger()
+        self.globals = {}
 
     def getLogger(self, name):
         return self.logger
+
+    def getGlobals(self):
+        return self.globals
 
 
 class Host(object):

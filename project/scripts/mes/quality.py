@@ -207,13 +207,9 @@ def on_gauge_change(gauge_tag, value, quality_good=True, at=None, pending_id=Non
                            station["operator"], at, pending_id)
 
 
-_LOCAL = {}
-
-
 def _globals():
-    """The gateway's globals (a module dict where a host offers none)."""
-    getter = getattr(system.util, "getGlobals", None)  # noqa: F821
-    return _LOCAL if getter is None else getter()
+    """The gateway's globals (kept for the gateway's run, shared by every script)."""
+    return system.util.getGlobals()  # noqa: F821
 
 
 def _remember_folder(gauge_tag, folder):
